@@ -1,0 +1,24 @@
+"""collapse_lib: the library behind the book *Model collapse, derived and simulated*.
+
+Modules, each named for what it models:
+
+- :mod:`collapse_lib.validation`: the argument checks shared by every module.
+- :mod:`collapse_lib.schedules`: sample-size schedules M_0, M_1, ... for recursive fitting.
+- :mod:`collapse_lib.wasserstein`: the Wasserstein-2 distance between normal laws.
+- :mod:`collapse_lib.gaussian`: the 1D Gaussian recursion, simulated directly and exactly.
+- :mod:`collapse_lib.gaussian_laws`: its closed forms, as numbers (vectorised numpy).
+- :mod:`collapse_lib.gaussian_symbolic`: the same closed forms as sympy expressions.
+- :mod:`collapse_lib.gaussian_widgets`: compute / draw / wire functions for the chapter's widgets.
+- :mod:`collapse_lib.stats`: Monte Carlo summaries with their standard errors.
+"""
+
+__all__ = [
+    "validation",
+    "schedules",
+    "wasserstein",
+    "gaussian",
+    "gaussian_laws",
+    "gaussian_symbolic",
+    "gaussian_widgets",
+    "stats",
+]
