@@ -1,0 +1,52 @@
+"""Wiring shared by every chapter's widgets: sliders -> compute -> draw.
+
+A chapter's widget module supplies two functions, ``compute(**params)`` and
+``draw(figure, data)``; :func:`interactive_figure` wires ipywidgets controls to
+them and redraws one matplotlib figure in an ``Output`` on every change.
+:func:`render_once` is what a widget update costs (used by the benchmark).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import matplotlib.pyplot as plt
+from matplotlib import ticker
+
+
+def render_once(compute: Callable, draw: Callable, figure, **params) -> bytes:
+    """Recompute, redraw ``figure`` and render it to PNG bytes: one widget update."""
+    figure.clear()
+    draw(figure, compute(**params))
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=80)
+    return buffer.getvalue()
+
+
+def light_log_axis(axis) -> None:
+    """Major decade ticks only on a log axis: the minor ticks cost most of a redraw."""
+    axis.set_major_locator(ticker.LogLocator(numticks=8))
+    axis.set_minor_locator(ticker.NullLocator())
+
+
+def interactive_figure(compute: Callable, draw: Callable, controls: dict, figsize=(9, 4)):
+    """An ipywidgets box: the ``controls`` (name -> widget) above a figure that follows them."""
+    import ipywidgets
+    from IPython.display import Image, display
+
+    output = ipywidgets.Output()
+    with plt.ioff():
+        figure = plt.figure(figsize=figsize)
+
+    def update(_change=None):
+        params = {name: control.value for name, control in controls.items()}
+        png = render_once(compute, draw, figure, **params)
+        with output:
+            output.clear_output(wait=True)
+            display(Image(png))
+
+    for control in controls.values():
+        control.observe(update, names="value")
+    update()
+    return ipywidgets.VBox([ipywidgets.HBox(list(controls.values()), layout={"flex_flow": "row wrap"}), output])

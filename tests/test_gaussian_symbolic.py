@@ -1,0 +1,150 @@
+"""The numeric closed forms agree with their sympy derivations."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from collapse_lib import gaussian_laws, gaussian_symbolic as gs, schedules
+
+ESTIMATORS = ("unbiased", "mle")
+SCHEDULE = [5, 9, 30]
+
+
+def numeric(expression, sigma2=1.0):
+    return float(sp.N(expression.subs(gs.sigma, np.sqrt(sigma2)), 30))
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+@pytest.mark.parametrize("p", [0.5, 1, 1.5, 2, -0.5])
+def test_ratio_moment(p, estimator):
+    for size in (3, 8, 101):
+        exact = numeric(gs.ratio_moment(sp.nsimplify(p), sp.Integer(size), estimator))
+        assert gaussian_laws.ratio_moment(p, [size], estimator)[0] == pytest.approx(exact, rel=1e-12)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_w2_mean_and_variance_general_schedule(estimator):
+    sigma2 = 2.5
+    symbols = gs.size_symbols(len(SCHEDULE))
+    mean = gs.expected_w2sq(symbols, estimator)
+    variance = gs.variance_w2sq(symbols, estimator)
+    values = dict(zip(symbols, SCHEDULE))
+    n = len(SCHEDULE)
+    assert gaussian_laws.expected_w2sq(SCHEDULE, sigma2, estimator)[n] == pytest.approx(
+        numeric(mean.subs(values), sigma2), rel=1e-10)
+    assert gaussian_laws.variance_w2sq(SCHEDULE, sigma2, estimator)[n] == pytest.approx(
+        numeric(variance.subs(values), sigma2), rel=1e-9)
+    # every prefix of the schedule too
+    for k in range(n):
+        prefix = dict(zip(symbols[:k], SCHEDULE[:k]))
+        assert gaussian_laws.expected_w2sq(SCHEDULE, sigma2, estimator)[k] == pytest.approx(
+            numeric(gs.expected_w2sq(symbols[:k], estimator).subs(prefix), sigma2), rel=1e-10, abs=1e-14)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_w2_constant_schedule_closed_form_in_n(estimator):
+    closed = gs.expected_w2sq_constant(gs.M, gs.n, estimator)
+    size = 7
+    numeric_values = gaussian_laws.expected_w2sq(schedules.constant(size, 12), 1.0, estimator)
+    for n in range(13):
+        assert numeric_values[n] == pytest.approx(numeric(closed.subs({gs.M: size, gs.n: n})), rel=1e-10, abs=1e-14)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_sample_variance(estimator):
+    symbols = gs.size_symbols(3)
+    expression = gs.sample_variance(symbols, estimator)
+    expected = numeric(expression.subs(dict(zip(symbols, SCHEDULE))), 3.0)
+    assert gaussian_laws.sample_variance(SCHEDULE, 3.0, estimator)[3] == pytest.approx(expected, rel=1e-12)
+
+
+def test_sample_variance_exact_statements():
+    symbols = gs.size_symbols(4)
+    assert sp.simplify(gs.sample_variance(symbols, "mle") - gs.sigma**2) == 0
+    assert sp.simplify(gs.sample_variance(symbols, "unbiased") - gs.sigma**2 * (1 + sum(1 / m for m in symbols))) == 0
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_log_variance_drift_and_spread(estimator):
+    for size in (2, 5, 40):
+        drift = numeric(gs.log_ratio_mean(sp.Integer(size), estimator))
+        spread = numeric(gs.log_ratio_variance(sp.Integer(size)))
+        assert gaussian_laws.log_variance_drift([size], estimator)[1] == pytest.approx(drift, rel=1e-12)
+        assert gaussian_laws.log_variance_spread([size])[1] == pytest.approx(spread, rel=1e-12)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_generation_one_characteristic_function(estimator):
+    cf = gs.generation_one_cf(gs.M, estimator)
+    for size, mu, sigma2, t in [(3, 0.5, 2.0, 0.7), (20, -1.0, 0.5, 2.0), (200, 0.0, 1.0, 5.0)]:
+        expected = complex(sp.N(cf.subs({gs.M: size, gs.mu: mu, gs.sigma: np.sqrt(sigma2), gs.t: t})))
+        assert gaussian_laws.generation_one_cf([t], size, mu, sigma2, estimator)[0] == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_generation_one_density_has_the_derived_moments(estimator):
+    size, sigma2 = 6, 1.7
+    kappa = gs.generation_one_cumulants(gs.M, estimator)
+    values = {gs.M: size, gs.mu: 0, gs.sigma: np.sqrt(sigma2)}
+    variance, fourth = float(kappa[1].subs(values)), float(kappa[3].subs(values))
+    x = np.linspace(-60, 60, 120001)
+    density = gaussian_laws.generation_one_pdf(x, size, 0.0, sigma2, estimator)
+    step = x[1] - x[0]
+    assert (density * step).sum() == pytest.approx(1.0, abs=1e-6)
+    assert (x**2 * density * step).sum() == pytest.approx(variance, rel=1e-5)
+    assert (x**4 * density * step).sum() - 3 * variance**2 == pytest.approx(fourth, rel=1e-3)
+
+
+def test_generation_one_is_not_variance_gamma_but_its_deviation_is():
+    # the cf factorises as normal x VG; the VG factor alone is the library's VG cf with lambda=(M-1)/2, alpha^2 = d/sigma^2
+    size = gs.M
+    vg = gs.variance_gamma_cf((size - 1) / 2, sp.sqrt(size - 1) / gs.sigma)
+    ratio = gs.generation_one_cf(size, "unbiased").subs(gs.mu, 0) / vg
+    # both bases are positive for M > 1, so powers may be combined
+    ratio = sp.powsimp(sp.expand_power_base(sp.powdenest(ratio, force=True), force=True), force=True)
+    assert sp.simplify(ratio - sp.exp(-gs.sigma**2 * gs.t**2 / (2 * size))) == 0
+
+
+def test_variance_gamma_density_is_normalised_with_the_right_variance():
+    x = np.linspace(-80, 80, 400001)
+    step = x[1] - x[0]
+    for shape, alpha in [(0.8, 1.0), (2.0, 3.0), (10.0, 2.0)]:
+        density = gaussian_laws.variance_gamma_pdf(x, shape, alpha)
+        assert (density * step).sum() == pytest.approx(1.0, abs=2e-4)
+        assert (x**2 * density * step).sum() == pytest.approx(2 * shape / alpha**2, rel=2e-3)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_series_coefficients_are_symmetric_in_generations(estimator):
+    assert gs.series_coefficients(estimator)["pair_spread"] == 0
+
+
+def test_series_coefficients_values_used_in_the_text():
+    unbiased = gs.series_coefficients("unbiased")
+    assert (unbiased["e1"], unbiased["e2"], unbiased["e11"]) == (sp.Rational(3, 2), sp.Rational(7, 16), sp.Rational(-1, 8))
+    assert (unbiased["v2"], unbiased["v11"]) == (sp.Rational(5, 2), 5)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_expansions_converge_to_the_exact_forms_at_the_claimed_order(estimator):
+    # exact - series_k = O(M^-(k+1)) for fixed n: the scaled remainder stays bounded as M grows
+    remainders = {1: [], 2: [], "var": []}
+    for size in (100, 400, 1600):
+        sizes = schedules.power(size, 4, 1)
+        exact = gaussian_laws.expected_w2sq(sizes, 1.0, estimator)[-1]
+        remainders[1].append(abs(exact - gaussian_laws.expected_w2sq_series(sizes, 1.0, estimator, 1)[-1]) * size**2)
+        remainders[2].append(abs(exact - gaussian_laws.expected_w2sq_series(sizes, 1.0, estimator, 2)[-1]) * size**3)
+        var = gaussian_laws.variance_w2sq(sizes, 1.0, estimator)[-1]
+        remainders["var"].append(abs(var - gaussian_laws.variance_w2sq_series(sizes, 1.0, estimator)[-1]) * size**3)
+    for values in remainders.values():
+        assert max(values) < 1.5 * min(values) + 1e-6 or values[-1] < values[0]
+
+
+def test_published_variance_differs_from_the_derivation():
+    sizes = schedules.constant(1000, 1)
+    exact = gaussian_laws.variance_w2sq(sizes)[1]
+    assert gaussian_laws.variance_w2sq_series(sizes)[1] == pytest.approx(exact, rel=1e-2)
+    assert gaussian_laws.published_variance_w2sq(sizes)[1] == pytest.approx(0.6 * exact, rel=1e-2)
+    symbols = gs.size_symbols(2)
+    assert gs.published_variance_w2sq(symbols).subs(dict(zip(symbols, [10, 20]))) == gs.sigma**4 * sp.Rational(1, 2) * (
+        sp.Rational(3, 100) + sp.Rational(3, 400) + 8 * sp.Rational(1, 200))
