@@ -1,0 +1,223 @@
+"""The small experiments of the chapter *What model collapse is*.
+
+Each experiment isolates one mechanism of model collapse
+(Shumailov et al., 2024):
+
+- early collapse: a histogram model of normal data (:func:`normal_bin_probabilities`)
+  refitted to its own finite samples loses its rare bins, the tails, first;
+  the histogram is a categorical law, simulated and solved exactly by
+  :mod:`collapse_lib.discrete` (``simulate``, ``survival_probability``);
+- functional expressivity: a single normal fitted to a two-component mixture
+  with infinite data (:func:`mixture_moments`, :func:`mixture_w2sq_to_fit`);
+- functional approximation: a biased fitting rule, here an outlier filter that
+  keeps only the points within k fitted standard deviations
+  (:func:`trimmed_variance_factor`);
+- all three together, or any subset, in :func:`simulate_sources`.
+
+Replacing the data or accumulating it is simulated by :mod:`collapse_lib.strategies`.
+
+The symbolic versions of the closed forms are the ``*_symbolic`` functions;
+the tests check each against its numeric twin and against simulation.
+Generations follow :mod:`collapse_lib.gaussian`: row 0 holds the data law,
+row i the model fitted at generation i.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+from scipy import special, stats
+
+from . import validation
+from .gaussian import Paths
+
+# --- early collapse: a histogram model -------------------------------------------------
+
+
+def normal_bin_probabilities(edges) -> np.ndarray:
+    """Mass of N(0, 1) in the bins cut by ``edges``, the two outer bins open-ended.
+
+    ``edges`` = (e_1 < ... < e_{K-1}) gives K bins (-inf, e_1], (e_1, e_2], ..., (e_{K-1}, inf).
+    """
+    edges = validation.finite_array(edges, "edges")
+    if edges.ndim != 1 or edges.size < 1 or np.any(np.diff(edges) <= 0):
+        raise ValueError("edges must be a non-empty, strictly increasing 1D sequence of numbers.")
+    return np.diff(stats.norm.cdf(np.concatenate(([-np.inf], edges, [np.inf]))))
+
+
+# --- functional expressivity: a single normal fitted to a mixture ----------------------
+
+
+def _mixture(weights, means, variances):
+    w = validation.finite_array(weights, "weights")
+    m = validation.finite_array(means, "means")
+    v = validation.positive_array(variances, "variances")
+    if w.ndim != 1 or w.size < 1 or np.any(w < 0) or abs(w.sum() - 1.0) > 1e-9:
+        raise ValueError("weights must be a 1D vector of non-negative numbers summing to 1.")
+    if m.shape != w.shape or v.shape != w.shape:
+        raise ValueError("weights, means and variances must have the same length (one per component).")
+    return w, m, v
+
+
+def mixture_moments(weights, means, variances) -> tuple[float, float]:
+    """Mean and variance of the mixture sum_k w_k N(m_k, v_k).
+
+    mean = sum_k w_k m_k; variance = sum_k w_k (v_k + m_k^2) - mean^2 (law of
+    total variance). These are what a normal fitted by maximum likelihood to
+    infinitely many mixture points converges to. Symbolic: :func:`mixture_moments_symbolic`.
+    """
+    w, m, v = _mixture(weights, means, variances)
+    mean = float(w @ m)
+    return mean, float(w @ (v + m**2) - mean**2)
+
+
+def mixture_moments_symbolic():
+    """(mean, variance) of w N(m1, v1) + (1 - w) N(m2, v2), integrated by sympy from the density."""
+    x = sp.Symbol("x", real=True)
+    w = sp.Symbol("w", positive=True)
+    m1, m2 = sp.symbols("m_1 m_2", real=True)
+    v1, v2 = sp.symbols("v_1 v_2", positive=True)
+
+    def normal(mean, var):
+        return sp.exp(-(x - mean) ** 2 / (2 * var)) / sp.sqrt(2 * sp.pi * var)
+
+    density = w * normal(m1, v1) + (1 - w) * normal(m2, v2)
+    first = sp.simplify(sp.integrate(x * density, (x, -sp.oo, sp.oo)))
+    second = sp.simplify(sp.integrate(x**2 * density, (x, -sp.oo, sp.oo)))
+    return first, sp.factor(sp.expand(second - first**2))
+
+
+def mixture_pdf(x, weights, means, variances) -> np.ndarray:
+    """Density of sum_k w_k N(m_k, v_k) at ``x`` (any shape)."""
+    w, m, v = _mixture(weights, means, variances)
+    x = validation.finite_array(x, "x")
+    return (w * stats.norm.pdf(x[..., None], m, np.sqrt(v))).sum(axis=-1)
+
+
+def mixture_cdf(x, weights, means, variances) -> np.ndarray:
+    """Distribution function of sum_k w_k N(m_k, v_k) at ``x`` (any shape)."""
+    w, m, v = _mixture(weights, means, variances)
+    x = validation.finite_array(x, "x")
+    return (w * stats.norm.cdf(x[..., None], m, np.sqrt(v))).sum(axis=-1)
+
+
+_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(200)
+
+
+def mixture_w2sq_to_fit(weights, means, variances) -> float:
+    """Squared Wasserstein-2 distance between the mixture and its moment-matched normal.
+
+    In one dimension W_2^2 = int_0^1 (F^{-1}(u) - G^{-1}(u))^2 du; the mixture's
+    quantiles are found by bisection, the integral by Gauss-Legendre quadrature
+    (200 nodes, accurate to about 1e-6 for the chapter's mixtures). This is
+    what functional expressivity alone loses, once: the fit is a fixed point.
+    """
+    w, m, v = _mixture(weights, means, variances)
+    mean, variance = mixture_moments(w, m, v)
+    u = (_NODES + 1) / 2
+    low = np.full(u.shape, (m - 12 * np.sqrt(v)).min())
+    high = np.full(u.shape, (m + 12 * np.sqrt(v)).max())
+    for _ in range(60):
+        middle = (low + high) / 2
+        below = mixture_cdf(middle, w, m, v) < u
+        low, high = np.where(below, middle, low), np.where(below, high, middle)
+    fitted = mean + np.sqrt(variance) * special.ndtri(u)
+    return float(0.5 * _WEIGHTS @ ((low + high) / 2 - fitted) ** 2)
+
+
+# --- functional approximation: a biased fitting rule -----------------------------------
+
+
+def trimmed_variance_factor(trim) -> np.ndarray:
+    """c(k) = Var(Z | |Z| <= k) = 1 - 2 k phi(k) / (2 Phi(k) - 1) for Z ~ N(0, 1).
+
+    A fitting rule that first discards the points farther than k fitted standard
+    deviations from the fitted mean, then fits mean and variance, returns c(k) sigma^2
+    even with infinite data: sigma_n^2 = c(k)^n sigma^2. Vectorised over ``trim`` > 0.
+    Symbolic: :func:`trimmed_variance_factor_symbolic`.
+    """
+    k = validation.positive_array(trim, "trim")
+    return 1.0 - 2.0 * k * stats.norm.pdf(k) / (2.0 * stats.norm.cdf(k) - 1.0)
+
+
+def trimmed_variance_factor_symbolic():
+    """E[Z^2 | |Z| <= k] by sympy integration of the standard normal density."""
+    z = sp.Symbol("z", real=True)
+    k = sp.Symbol("k", positive=True)
+    phi = sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi)
+    return sp.simplify(sp.integrate(z**2 * phi, (z, -k, k)) / sp.integrate(phi, (z, -k, k)))
+
+
+def infinite_data_variances(generations: int, weights=(1.0,), means=(0.0,), variances=(1.0,),
+                            trim=None) -> np.ndarray:
+    """sigma_n^2, n = 0..N, when every generation has infinitely many points.
+
+    Row 0 is the data's variance; the normal fitted at generation 1 has the
+    mixture's variance; each later generation multiplies it by c(k) if a trim
+    k is given, and leaves it unchanged otherwise (a fixed point).
+    """
+    generations = validation.integer(generations, "generations", minimum=0)
+    _, variance = mixture_moments(weights, means, variances)
+    factor = 1.0 if trim is None else float(trimmed_variance_factor(trim))
+    return variance * factor ** np.maximum(np.arange(generations + 1) - 1, 0)
+
+
+def _fit(sample, keep):
+    """Mean and unbiased variance over the kept points of each row; rows keeping < 2 get NaN."""
+    count = keep.sum(axis=1)
+    enough = count >= 2
+    safe = np.maximum(count, 2)
+    mean = np.where(keep, sample, 0.0).sum(axis=1) / np.maximum(count, 1)
+    variance = np.where(keep, (sample - mean[:, None]) ** 2, 0.0).sum(axis=1) / (safe - 1)
+    return np.where(enough, mean, np.nan), np.where(enough, variance, np.nan)
+
+
+def simulate_sources(size, generations: int, n_chains: int, weights=(1.0,), means=(0.0,),
+                     variances=(1.0,), trim=None, rng=0) -> Paths:
+    """Recursive normal fitting with any subset of the three error sources.
+
+    - Data (generation 0): the mixture sum_k w_k N(m_k, v_k); one component
+      = the model family is right, two or more = functional expressivity error.
+    - ``size`` M: points per generation (statistical approximation error);
+      ``None`` means infinitely many (then the result is deterministic,
+      :func:`infinite_data_variances`).
+    - ``trim`` k: each generation's synthetic points farther than k sigma_i from
+      mu_i are discarded before fitting (functional approximation error);
+      ``None`` keeps every point. Real data (generation 0) is never trimmed.
+
+    Each fit is the sample mean and the unbiased variance of the kept points;
+    should fewer than two points be kept (rare: only for small M and k), the
+    chain keeps its previous model. Returns :class:`collapse_lib.gaussian.Paths`
+    with row 0 = the data's mean and variance.
+    """
+    generations = validation.integer(generations, "generations", minimum=0)
+    n_chains = validation.integer(n_chains, "n_chains", minimum=1)
+    w, m, v = _mixture(weights, means, variances)
+    if trim is not None:
+        trim = validation.positive_real(trim, "trim")
+    rng = validation.generator(rng)
+    mean0, var0 = mixture_moments(w, m, v)
+    means_out = np.empty((generations + 1, n_chains))
+    vars_out = np.empty((generations + 1, n_chains))
+    means_out[0], vars_out[0] = mean0, var0
+    if size is None:
+        means_out[1:] = mean0
+        vars_out[:] = infinite_data_variances(generations, w, m, v, trim)[:, None]
+        return Paths(means_out, vars_out)
+    size = validation.integer(size, "size", minimum=2)
+    for i in range(generations):
+        if i == 0:
+            component = rng.choice(w.size, size=(n_chains, size), p=w)
+            centre, scale = m[component], np.sqrt(v[component])
+        else:
+            centre, scale = means_out[i][:, None], np.sqrt(vars_out[i])[:, None]
+        sample = centre + scale * rng.standard_normal((n_chains, size))
+        if trim is None or i == 0:
+            keep = np.ones(sample.shape, dtype=bool)
+        else:
+            keep = np.abs(sample - centre) <= trim * scale
+        fit_mean, fit_var = _fit(sample, keep)
+        failed = np.isnan(fit_mean)
+        means_out[i + 1] = np.where(failed, means_out[i], fit_mean)
+        vars_out[i + 1] = np.where(failed, vars_out[i], fit_var)
+    return Paths(means_out, vars_out)
