@@ -10,6 +10,12 @@ Modules, each named for what it models:
 - :mod:`collapse_lib.gaussian_symbolic`: the same closed forms as sympy expressions.
 - :mod:`collapse_lib.gaussian_widgets`: compute / draw / wire functions for the chapter's widgets.
 - :mod:`collapse_lib.stats`: Monte Carlo summaries with their standard errors.
+- :mod:`collapse_lib.widgets`: the wiring shared by every chapter's widgets.
+- :mod:`collapse_lib.phenomenon`: the small experiments of *What model collapse is*.
+- :mod:`collapse_lib.discrete`, :mod:`collapse_lib.discrete_symbolic`: categorical resampling (Wright-Fisher).
+- :mod:`collapse_lib.multivariate`, :mod:`collapse_lib.multivariate_symbolic`: the d-dimensional Gaussian.
+- :mod:`collapse_lib.strategies`, :mod:`collapse_lib.strategies_symbolic`: replace, mix or accumulate.
+- ``*_widgets``: compute / draw / wire functions of each chapter's widgets.
 """
 
 __all__ = [
@@ -21,4 +27,16 @@ __all__ = [
     "gaussian_symbolic",
     "gaussian_widgets",
     "stats",
+    "widgets",
+    "phenomenon",
+    "phenomenon_widgets",
+    "discrete",
+    "discrete_symbolic",
+    "discrete_widgets",
+    "multivariate",
+    "multivariate_symbolic",
+    "multivariate_widgets",
+    "strategies",
+    "strategies_symbolic",
+    "strategies_widgets",
 ]
