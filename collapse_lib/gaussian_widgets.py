@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from matplotlib.collections import LineCollection
 
 from . import gaussian, gaussian_laws, schedules, stats, validation, wasserstein
 from .widgets import interactive_figure, light_log_axis
@@ -31,7 +32,7 @@ class VariancePaths(NamedTuple):
 
 
 def compute_variance_paths(size: int = 20, generations: int = 200, estimator: str = "unbiased",
-                           n_chains: int = 2000, seed: int = 1) -> VariancePaths:
+                           n_chains: int = 1000, seed: int = 1) -> VariancePaths:
     """Exact-simulator paths of sigma_i^2 / sigma^2 with their mean, median and theory."""
     sizes = schedules.constant(size, generations)
     paths = gaussian.simulate_exact(sizes, n_chains, estimator=estimator, rng=seed)
@@ -52,7 +53,9 @@ def draw_variance_paths(figure, data: VariancePaths) -> None:
     """Left: a few chains and the theory on a log scale. Right: where E[sigma_n^2] comes from."""
     left, right = figure.subplots(1, 2)
     n = data.generations
-    left.semilogy(n, data.paths, color="0.6", lw=0.6, alpha=0.7)
+    left.set_yscale("log")
+    left.add_collection(LineCollection([np.column_stack([n, path]) for path in data.paths.T],
+                                       colors="0.6", linewidths=0.6, alpha=0.7))
     left.semilogy(n, data.mean.value, color="C0", lw=2, label="Monte Carlo mean")
     left.semilogy(n, data.expected, "--", color="C1", lw=2, label=r"exact $\mathbb{E}[\sigma_n^2]/\sigma^2$")
     left.semilogy(n, data.median, color="C2", lw=2, label="Monte Carlo median")
@@ -69,7 +72,7 @@ def draw_variance_paths(figure, data: VariancePaths) -> None:
     right.set(xlabel="generation $n$", ylabel=r"$\sigma_n^2 / \sigma^2$ (linear scale)",
               title="the mean is carried by rare chains")
     right.set_ylim(bottom=0)
-    right.legend(fontsize=8)
+    right.legend(fontsize=8, loc="upper left")
     figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.9, wspace=0.25)
 
 
@@ -97,7 +100,7 @@ class W2Curves(NamedTuple):
 
 
 def compute_w2(kind: str = "constant", size: int = 20, generations: int = 60, estimator: str = "unbiased",
-               n_chains: int = 4000, seed: int = 2) -> W2Curves:
+               n_chains: int = 2000, seed: int = 2) -> W2Curves:
     """E[W_2^2] / sigma^2 under a named schedule: exact, expansions and simulation."""
     sizes = schedules.named(kind, size, generations)
     paths = gaussian.simulate_exact(sizes, n_chains, estimator=estimator, rng=seed)
@@ -129,7 +132,7 @@ def draw_w2(figure, data: W2Curves) -> None:
     axes.set(xlabel="generation $n$", ylabel=r"$\mathbb{E}[W_2^2] / \sigma^2$",
              title=f"{data.kind} schedule, $M_0$ = {data.sizes[0] if data.sizes.size else '-'}, "
                    f"{data.estimator} estimator")
-    axes.legend(fontsize=8)
+    axes.legend(fontsize=8, loc="upper left")
     figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.9, wspace=0.25)
 
 
@@ -186,7 +189,7 @@ def draw_generation_one(figure, data: GenerationOne) -> None:
     axes.set_ylim(1e-7, 1)
     light_log_axis(axes.yaxis)
     axes.set(xlabel="$x$ (in units of $\\sigma$)", ylabel="density (log scale)", title=f"$M_0$ = {data.size}")
-    axes.legend(fontsize=8)
+    axes.legend(fontsize=8, loc="lower center")
     figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.9, wspace=0.25)
 
 

@@ -20,7 +20,7 @@ def render_once(compute: Callable, draw: Callable, figure, **params) -> bytes:
     figure.clear()
     draw(figure, compute(**params))
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=80)
+    figure.savefig(buffer, format="png", dpi=72, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 

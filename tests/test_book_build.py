@@ -1,0 +1,68 @@
+"""The whole book builds with warnings as errors, as the README says.
+
+This is the slowest test (every chapter is executed; about a minute on two
+cores). It builds into a temporary folder so that it never touches _build/.
+"""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def jupyter_book() -> str:
+    candidate = Path(sys.executable).with_name("jupyter-book")
+    return str(candidate) if candidate.exists() else shutil.which("jupyter-book")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    output = tmp_path_factory.mktemp("book")
+    result = subprocess.run(
+        [jupyter_book(), "build", str(ROOT), "-W", "-n", "--keep-going", "--path-output", str(output)],
+        capture_output=True, text=True, timeout=1800,
+    )
+    return result, output / "_build" / "html"
+
+
+def test_book_builds_without_warnings(built):
+    result, _ = built
+    log = result.stdout + result.stderr
+    warnings = [line for line in log.splitlines() if "WARNING" in line and "Kernel is running over TCP" not in line]
+    assert result.returncode == 0, "\n".join(warnings) or log[-4000:]
+    assert not warnings, "\n".join(warnings)
+
+
+def chapters():
+    toc = (ROOT / "_toc.yml").read_text()
+    return re.findall(r"file:\s*(\S+)", toc)
+
+
+def test_every_chapter_page_exists_with_its_figures_and_math(built):
+    _, html = built
+    for chapter in chapters():
+        page = html / f"{chapter}.html"
+        assert page.exists(), chapter
+        text = page.read_text()
+        if chapter == "chapters/bibliography":
+            continue
+        assert "math" in text, f"{chapter}: no rendered mathematics"
+
+
+def test_sympy_output_is_rendered_as_math(built):
+    _, html = built
+    text = (html / "chapters" / "gaussian_1d.html").read_text()
+    # a sympy result cell renders as display math (MathJax), not as plain text
+    assert re.search(r'class="math notranslate nohighlight">\\\[\\displaystyle', text) or "\\displaystyle" in text
+    assert text.count("<img") >= 5
+    assert "Theorem" in text and "Exercise" in text
+
+
+def test_executed_notebooks_are_offered_for_download(built):
+    _, html = built
+    assert (html / "_sources" / "chapters" / "gaussian_1d.ipynb").exists()

@@ -1,0 +1,62 @@
+"""The 1D Gaussian widgets compute the chapter's quantities, draw, and wire."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from collapse_lib import gaussian_laws, gaussian_widgets as gw, schedules
+from collapse_lib.widgets import render_once
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("compute, draw, params", [
+    (gw.compute_variance_paths, gw.draw_variance_paths, dict(size=5, generations=30, estimator="mle")),
+    (gw.compute_w2, gw.draw_w2, dict(kind="quadratic", size=4, generations=25)),
+    (gw.compute_generation_one, gw.draw_generation_one, dict(size=2)),
+])
+def test_one_update_renders_a_png(compute, draw, params):
+    figure = plt.figure()
+    png = render_once(compute, draw, figure, **params)
+    plt.close(figure)
+    assert png.startswith(PNG_MAGIC) and len(png) > 5000
+
+
+def test_variance_paths_carry_the_exact_theory():
+    data = gw.compute_variance_paths(size=8, generations=40, estimator="mle", n_chains=500)
+    sizes = schedules.constant(8, 40)
+    assert data.paths.shape == (41, gw.SHOWN_PATHS)
+    assert np.allclose(data.expected, gaussian_laws.expected_fitted_variance(sizes, 1.0, "mle"))
+    assert np.allclose(np.log(data.typical), gaussian_laws.log_variance_drift(sizes, "mle"))
+    # the simulated mean sits within 5 standard errors of the exact expectation at generation 5
+    assert abs(data.mean.value[5] - data.expected[5]) < 5 * data.mean.se[5]
+
+
+def test_w2_curves_use_the_requested_schedule():
+    data = gw.compute_w2(kind="linear", size=3, generations=10)
+    assert data.sizes.tolist() == [3 * (i + 1) for i in range(10)]
+    assert np.allclose(data.exact, gaussian_laws.expected_w2sq(data.sizes))
+
+
+def test_matched_variance_gamma_has_the_moments_of_generation_one():
+    data = gw.compute_generation_one(size=6)
+    step = data.x[1] - data.x[0]
+    variance = gaussian_laws.sample_variance([6])[1]
+    assert (data.x**2 * data.matched_vg * step).sum() == pytest.approx(variance, rel=2e-2)
+    assert gw.excess_kurtosis_generation_one(6) == pytest.approx(6 * 36 / (5 * 49))
+
+
+def test_widgets_build_with_their_controls():
+    for factory in (gw.variance_paths_widget, gw.w2_widget, gw.generation_one_widget):
+        box = factory()
+        controls = box.children[0].children
+        assert len(controls) >= 2
+        controls[0].value = controls[0].value  # no error on interaction
+    plt.close("all")
+
+
+def test_bad_widget_arguments_raise():
+    with pytest.raises(ValueError, match="kind"):
+        gw.compute_w2(kind="exponential")
+    with pytest.raises(ValueError, match="estimator"):
+        gw.compute_variance_paths(estimator="biased")
