@@ -4,6 +4,7 @@ This is the slowest test (every chapter is executed; about a minute on two
 cores). It builds into a temporary folder so that it never touches _build/.
 """
 
+import os
 import re
 import shutil
 import subprocess
@@ -23,9 +24,11 @@ def jupyter_book() -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     output = tmp_path_factory.mktemp("book")
+    # the chapters' kernels must use the inline backend, whatever the caller's environment says
+    environment = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
     result = subprocess.run(
         [jupyter_book(), "build", str(ROOT), "-W", "-n", "--keep-going", "--path-output", str(output)],
-        capture_output=True, text=True, timeout=1800,
+        capture_output=True, text=True, timeout=1800, env=environment,
     )
     return result, output / "_build" / "html"
 
