@@ -20,6 +20,13 @@ from .widgets import interactive_figure, light_log_axis
 SHOWN_PATHS = 25
 
 
+def estimator_control():
+    """The dropdown choosing the variance estimator, shared by the widgets."""
+    import ipywidgets
+
+    return ipywidgets.Dropdown(options=list(validation.ESTIMATORS), value="unbiased", description="estimator")
+
+
 class VariancePaths(NamedTuple):
     generations: np.ndarray
     paths: np.ndarray          # (n + 1, SHOWN_PATHS): sigma_i^2 / sigma^2 of a few chains
@@ -83,7 +90,7 @@ def variance_paths_widget():
     return interactive_figure(compute_variance_paths, draw_variance_paths, {
         "size": w.IntSlider(value=20, min=2, max=500, description="M"),
         "generations": w.IntSlider(value=200, min=10, max=1000, step=10, description="generations"),
-        "estimator": w.Dropdown(options=list(validation.ESTIMATORS), value="unbiased", description="estimator"),
+        "estimator": estimator_control(),
     }, figsize=(10, 4))
 
 
@@ -144,7 +151,7 @@ def w2_widget():
         "kind": w.Dropdown(options=list(schedules.KINDS), value="constant", description="schedule"),
         "size": w.IntSlider(value=20, min=2, max=200, description="M₀"),
         "generations": w.IntSlider(value=60, min=5, max=400, step=5, description="generations"),
-        "estimator": w.Dropdown(options=list(validation.ESTIMATORS), value="unbiased", description="estimator"),
+        "estimator": estimator_control(),
     }, figsize=(8, 4))
 
 
@@ -199,5 +206,5 @@ def generation_one_widget():
 
     return interactive_figure(compute_generation_one, draw_generation_one, {
         "size": w.IntSlider(value=5, min=2, max=100, description="M₀"),
-        "estimator": w.Dropdown(options=list(validation.ESTIMATORS), value="unbiased", description="estimator"),
+        "estimator": estimator_control(),
     }, figsize=(8, 4))
