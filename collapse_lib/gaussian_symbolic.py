@@ -201,10 +201,10 @@ def variance_gamma_cf(shape, alpha, location=0):
 def series_coefficients(estimator: str = "unbiased") -> dict[str, sp.Rational]:
     """Coefficients of the large-sample expansions of E[W] and Var[W], any schedule.
 
-    With S1 = sum_i 1/M_i, S2 = sum_i 1/M_i^2 and P = sum_{i<j} 1/(M_i M_j):
+    With s1 = sum_i 1/M_i, s2 = sum_i 1/M_i^2 and s11 = sum_{i<j} 1/(M_i M_j):
 
-    E[W] / sigma^2   = e1 S1 + (e2 S2 + e11 P) + O(1/M^3)
-    Var[W] / sigma^4 = v2 S2 + v11 P + O(1/M^3)
+    E[W] / sigma^2   = e1 s1 + (e2 s2 + e11 s11) + O(1/M^3)
+    Var[W] / sigma^4 = v2 s2 + v11 s11 + O(1/M^3)
 
     Derived from the exact three-generation expressions with the ratio
     moments replaced by their Stirling series in epsilon_i = 1/M_i; the

@@ -77,7 +77,7 @@ def draw_variance_paths(figure, data: VariancePaths) -> None:
                        color="C0", alpha=0.25, label="± 2 standard errors")
     right.plot(n, data.expected, "--", color="C1", lw=2, label="exact expectation")
     right.set(xlabel="generation $n$", ylabel=r"$\sigma_n^2 / \sigma^2$ (linear scale)",
-              title="the mean is carried by rare chains")
+              title="the sample mean misses the rare large chains")
     right.set_ylim(bottom=0)
     right.legend(fontsize=8, loc="upper left")
     figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.9, wspace=0.25)
@@ -163,7 +163,7 @@ class GenerationOne(NamedTuple):
     size: int
 
 
-def compute_generation_one(size: int = 5, estimator: str = "unbiased") -> GenerationOne:
+def compute_generation_one(size: int = 3, estimator: str = "unbiased") -> GenerationOne:
     """Density of X^1 (sigma = 1): exact, the normal of the same variance, the moment-matched VG."""
     x = np.linspace(-8, 8, 801)
     variance = float(gaussian_laws.sample_variance(schedules.constant(size, 1), 1.0, estimator)[1])
@@ -188,16 +188,23 @@ def excess_kurtosis_generation_one(size: int, estimator: str = "unbiased") -> fl
 
 
 def draw_generation_one(figure, data: GenerationOne) -> None:
-    """Log-density of X^1 against the normal and the moment-matched variance-gamma law."""
-    axes = figure.subplots()
-    axes.semilogy(data.x, data.exact, color="k", lw=2.5, label="exact law of $X^1$")
-    axes.semilogy(data.x, data.matched_vg, "--", color="C1", lw=2, label="variance-gamma, same variance and kurtosis")
-    axes.semilogy(data.x, data.normal, ":", color="C0", lw=2, label="normal, same variance")
-    axes.set_ylim(1e-7, 1)
-    light_log_axis(axes.yaxis)
-    axes.set(xlabel="$x$ (in units of $\\sigma$)", ylabel="density (log scale)", title=f"$M_0$ = {data.size}")
-    axes.legend(fontsize=8, loc="lower center")
-    figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.9, wspace=0.25)
+    """Left: log-density of X^1, the normal and the moment-matched VG. Right: their ratios to the exact law."""
+    left, right = figure.subplots(1, 2)
+    left.semilogy(data.x, data.exact, color="k", lw=2.5, label="exact law of $X^1$")
+    left.semilogy(data.x, data.matched_vg, "--", color="C1", lw=2, label="variance-gamma, same variance and kurtosis")
+    left.semilogy(data.x, data.normal, ":", color="C0", lw=2, label="normal, same variance")
+    left.set_ylim(1e-7, 1)
+    light_log_axis(left.yaxis)
+    left.set(xlabel="$x$ (in units of $\\sigma$)", ylabel="density (log scale)", title=f"$M_0$ = {data.size}")
+    left.legend(fontsize=8, loc="lower center")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        right.plot(data.x, data.matched_vg / data.exact, "--", color="C1", lw=2, label="variance-gamma / exact")
+        right.plot(data.x, data.normal / data.exact, ":", color="C0", lw=2, label="normal / exact")
+    right.axhline(1.0, color="k", lw=1)
+    right.set_ylim(0, 1.6)
+    right.set(xlabel="$x$ (in units of $\\sigma$)", ylabel="ratio to the exact density", title="relative error")
+    right.legend(fontsize=8, loc="lower center")
+    figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.9, wspace=0.28)
 
 
 def generation_one_widget():
@@ -205,6 +212,6 @@ def generation_one_widget():
     import ipywidgets as w
 
     return interactive_figure(compute_generation_one, draw_generation_one, {
-        "size": w.IntSlider(value=5, min=2, max=100, description="M₀"),
+        "size": w.IntSlider(value=3, min=2, max=100, description="M₀"),
         "estimator": estimator_control(),
-    }, figsize=(8, 4))
+    }, figsize=(10, 4))

@@ -148,3 +148,13 @@ def test_published_variance_differs_from_the_derivation():
     symbols = gs.size_symbols(2)
     assert gs.published_variance_w2sq(symbols).subs(dict(zip(symbols, [10, 20]))) == gs.sigma**4 * sp.Rational(1, 2) * (
         sp.Rational(3, 100) + sp.Rational(3, 400) + 8 * sp.Rational(1, 200))
+
+
+def test_closed_forms_stay_accurate_for_large_samples():
+    # ratio moments through poch: no cancellation, E[S] = 1 to rounding even at M = 1e8
+    assert gaussian_laws.ratio_moment(1, [10**8])[0] == pytest.approx(1.0, abs=1e-14)
+    for size in (10**4, 10**6):
+        sizes = schedules.constant(size, 1)
+        assert gaussian_laws.expected_w2sq(sizes)[1] * size == pytest.approx(1.5 + 7 / (16 * size), rel=1e-7)
+    sizes = schedules.constant(10**4, 1)
+    assert gaussian_laws.variance_w2sq(sizes)[1] * 10**8 == pytest.approx(2.5, rel=1e-3)
