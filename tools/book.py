@@ -6,6 +6,8 @@ Usage (from the repository root, with any Python 3.11+)::
     python3 tools/book.py build     # the book, into _build/html
     python3 tools/book.py test      # the whole test suite (it builds the book too)
     python3 tools/book.py bench     # the speed benchmark, printed as a table
+    python3 tools/book.py student   # the student edition (no solutions), zipped
+    python3 tools/book.py lab       # JupyterLab, chapters opening as notebooks
 
 The first call creates a virtual environment in ``.venv`` and installs
 ``requirements.txt`` into it (the same file Binder installs); later calls
@@ -32,6 +34,8 @@ COMMANDS = {
     "build": ["jupyter-book", "build", str(ROOT), "-W", "-n", "--keep-going"],
     "test": ["python", "-m", "pytest"],
     "bench": ["python", str(ROOT / "benchmarks" / "run.py")],
+    "student": ["python", str(ROOT / "tools" / "student_edition.py")],
+    "lab": ["jupyter", "lab"],
 }
 
 
@@ -52,6 +56,9 @@ def ensure_environment() -> Path:
     print("installing requirements.txt (once per change of that file)", flush=True)
     subprocess.run([python, "-m", "pip", "install", "--upgrade", "pip"], check=True, cwd=ROOT)
     subprocess.run([python, "-m", "pip", "install", "-r", str(REQUIREMENTS)], check=True, cwd=ROOT)
+    # the same step Binder runs: JupyterLab opens chapters/*.md as notebooks (jupytext)
+    subprocess.run(["bash", str(ROOT / "postBuild")], check=True, cwd=ROOT,
+                   env={**os.environ, "PATH": f"{python.parent}{os.pathsep}{os.environ.get('PATH', '')}"})
     STAMP.write_text(wanted + "\n")
     return python
 
