@@ -78,7 +78,14 @@ def _generations(probabilities, sizes, n_chains, rng):
     counts = rng.multinomial(sizes[0], probabilities, size=n_chains) if sizes.size else None
     for i in range(sizes.size):
         if i:
-            counts = rng.multinomial(sizes[i], counts / sizes[i - 1])
+            # Draw only over the categories alive in some chain, plus the last one: with a long Zipf
+            # tail most columns are dead after a few generations, so this is much faster. It is the
+            # same draw, random number for random number: numpy's multinomial uses none for a zero
+            # probability, and keeping the last column keeps its "remainder goes last" rule intact.
+            alive = np.flatnonzero(counts.any(axis=0) | (np.arange(counts.shape[1]) == counts.shape[1] - 1))
+            drawn = rng.multinomial(sizes[i], counts[:, alive] / sizes[i - 1])
+            counts = np.zeros_like(counts)
+            counts[:, alive] = drawn
         yield counts
 
 

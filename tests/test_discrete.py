@@ -170,10 +170,41 @@ def test_simulate_and_summaries_follow_the_same_stream():
     np.testing.assert_allclose(paths.sum(axis=2), 1.0)
 
 
-def test_widget_compute_shapes():
+def test_generations_match_plain_multinomial_draws():
+    """Drawing only over the live categories uses the same random numbers as numpy over all of them."""
+    p, sizes = discrete.zipf(300, 1.1), [50, 40, 60, 50]
+    rng = np.random.default_rng(21)
+    counts = rng.multinomial(sizes[0], p, size=5)
+    expected = [counts]
+    for i in range(1, len(sizes)):
+        counts = rng.multinomial(sizes[i], counts / sizes[i - 1])
+        expected.append(counts)
+    for mine, plain in zip(discrete._generations(p, np.array(sizes), 5, 21), expected):
+        np.testing.assert_array_equal(mine, plain)
+
+
+def test_lost_categories_never_come_back():
+    paths = discrete.simulate(discrete.zipf(40, 1.0), schedules.constant(30, 60), 200, rng=4)
+    lost = paths == 0
+    assert np.all(lost[1:] >= lost[:-1])
+
+
+def test_widget_compute_and_draw():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     data = discrete_widgets.compute_zipf_collapse(vocabulary=1000, size=200, generations=5, n_chains=3)
     assert data.survivors.shape == (6, 3) and data.survivors_lower.shape == (6,)
-    assert np.all(data.survivors_lower[1:] <= data.survivors.mean(axis=1)[1:] + 5 * data.survivors.std(axis=1)[1:] + 1)
+    exact = discrete.expected_survivors(data.probabilities, 200, 5)
+    assert np.all(data.survivors_lower <= exact + 1e-9)
+    assert data.survivors_lower[1] == pytest.approx(exact[1]) == pytest.approx(data.survivors_one)
+    assert data.tail_expected == pytest.approx(data.probabilities[data.probabilities < 1 / 200].sum())
+    figure = plt.figure(figsize=discrete_widgets.FIGSIZE)
+    discrete_widgets.draw_zipf_collapse(figure, data)
+    assert len(figure.axes) == 3
+    plt.close(figure)
 
 
 # ------------------------------------------------------------ bad inputs
