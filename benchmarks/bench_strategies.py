@@ -1,60 +1,49 @@
 """Throughput of the strategy simulators and the widget update (chapter *Replace, mix or accumulate*).
 
-Run: python -m benchmarks.bench_strategies  (or import and call run()).
+Prints chain-generations per second of each strategy's simulator (exact and direct
+methods), run one chain at a time in a plain Python loop and vectorised over chains,
+and the median time of one update of the chapter's widget (compute + draw + PNG).
+Run: cd benchmarks && python run.py strategies
 """
 
 from __future__ import annotations
 
-import io
-import time
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-
-from collapse_lib import strategies, strategies_widgets  # noqa: E402
+from collapse_lib import strategies, strategies_widgets
+from timing import rate, table, widget_update_ms
 
 SIZE, GENERATIONS, FRACTION = 20, 100, 0.1
 
 
-def _rate(strategy: str, method: str, n_chains: int, loop: bool) -> float:
-    """Chain-generations per second: one call over all chains, or a Python loop of one-chain calls."""
-    start = time.perf_counter()
-    if loop:
-        for seed in range(n_chains):
-            strategies.simulate(strategy, SIZE, GENERATIONS, 1, FRACTION, rng=seed, method=method)
-    else:
-        strategies.simulate(strategy, SIZE, GENERATIONS, n_chains, FRACTION, rng=0, method=method)
-    return n_chains * GENERATIONS / (time.perf_counter() - start)
+def _simulate(strategy: str, method: str, n_chains: int, seed: int = 0) -> None:
+    strategies.simulate(strategy, SIZE, GENERATIONS, n_chains, FRACTION, kind="quadratic", rng=seed, method=method)
 
 
-def _widget_median(repeats: int = 15) -> float:
-    fig, axes = strategies_widgets.strategies_figure()
-    strategies_widgets.draw_strategies(axes, strategies_widgets.compute_strategies())
-    fig.savefig(io.BytesIO(), format="png")
-    times = []
-    for fraction in np.linspace(0.05, 0.6, repeats):
-        start = time.perf_counter()
-        strategies_widgets.draw_strategies(axes, strategies_widgets.compute_strategies(fraction=float(fraction)))
-        fig.savefig(io.BytesIO(), format="png")
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+def simulator_rows() -> list[list]:
+    rows = []
+    for strategy in strategies.STRATEGIES:
+        for method in strategies.METHODS:
+            heavy = strategy == "grow" and method == "direct"  # quadratic schedule: M_i up to 200 000 points
+            loop_chains = 20 if heavy else 200
+            chains = 50 if heavy else (2_000 if method == "direct" else 20_000)
+            loop = rate(lambda: [_simulate(strategy, method, 1, seed) for seed in range(loop_chains)],
+                        loop_chains * GENERATIONS, repeats=1)
+            vector = rate(lambda: _simulate(strategy, method, chains), chains * GENERATIONS, repeats=2)
+            rows.append([f"{strategy}, {method}", loop, vector, vector / loop])
+    return rows
 
 
 def run() -> None:
-    print(f"strategy simulators, M = {SIZE}, {GENERATIONS} generations, f = {FRACTION}: chain-generations per second")
-    print(f"{'strategy':<11} {'method':<7} {'one-chain loop':>15} {'vectorised':>13} {'speed-up':>9}")
-    for strategy in strategies.STRATEGIES:
-        for method in strategies.METHODS:
-            chains = 2_000 if method == "direct" else 20_000
-            if strategy == "grow" and method == "direct":
-                chains = 50  # the quadratic schedule reaches M_i = 200 000 points per generation
-            loop = _rate(strategy, method, 50 if strategy == "grow" and method == "direct" else 200, loop=True)
-            vector = _rate(strategy, method, chains, loop=False)
-            print(f"{strategy:<11} {method:<7} {loop:>15,.0f} {vector:>13,.0f} {vector / loop:>8.0f}x")
-    print(f"widget update (compute + draw + PNG), median: {1000 * _widget_median():.0f} ms")
+    print(f"strategy simulators, M = {SIZE}, {GENERATIONS} generations, f = {FRACTION} "
+          "(grow: quadratic schedule): chain-generations per second")
+    table(["", "one-chain loop", "vectorised", "speed-up"], simulator_rows(), [22, 16, 14, 10])
+    print()
+    print("widget, median ms per update (compute + draw + PNG)")
+    compute, draw, size = strategies_widgets.compute_strategies, strategies_widgets.draw_strategies, \
+        strategies_widgets.FIGSIZE
+    table(["", "median ms"], [
+        ["default view (M=20, f=0.1, n=100)", widget_update_ms(compute, draw, size)],
+        ["n = 1000 generations, M = 500", widget_update_ms(compute, draw, size, generations=1000, size=500)],
+    ], [40, 12])
 
 
 if __name__ == "__main__":

@@ -311,6 +311,9 @@ def accumulate_limits(size: int, sigma2: float = 1.0, estimator: str = "unbiased
     sum_{k >= terms} a_k / (k + 1)^2 lies between a_inf psi'(terms + 1) and a_terms psi'(terms + 1)
     (a_k decreases to a_inf) and is added as their average: the error is below
     (a_terms - a_inf) / terms, about 1e-10 for the default.
+
+    For maximum likelihood E[(mu_n - mu)^2] + E[sigma_n^2] = sigma^2 at every n (the fit
+    conserves the mean squared distance to mu), so the first limit is sigma^2 (1 - a_inf).
     """
     sigma2 = validation.positive_real(sigma2, "sigma2")
     terms = validation.integer(terms, "terms", minimum=10)
@@ -371,7 +374,8 @@ def mix_moments(size: int, fraction: float, generations: int, sigma2: float = 1.
 def mix_stationary(size: int, fraction: float, sigma2: float = 1.0, estimator: str = "unbiased") -> Limits:
     """The fixed point (x*, v*) = (I - A)^(-1) c sigma^2 of the mix recursion; needs K >= 1.
 
-    Unbiased: x* = sigma^2 (M - 1) / (M (M phi (2 - phi) - 1)), v* = sigma^2 + (1 - phi) M x* / (M - 1).
+    Unbiased: x* = sigma^2 (M - 1) / (M (M phi (2 - phi) - 1)), v* = sigma^2 + (1 - phi) M x* / (M - 1);
+    maximum likelihood: x* = sigma^2 / (M phi (2 - phi) + 1 - phi), v* = sigma^2 - x*.
     """
     sigma2 = validation.positive_real(sigma2, "sigma2")
     if real_count(size, fraction) == 0:

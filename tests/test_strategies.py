@@ -123,6 +123,30 @@ def test_mix_stationary_unbiased_closed_form():
     assert sp.simplify(v - (SS.sigma**2 + (1 - SS.phi) * SS.M * x / (SS.M - 1))) == 0
 
 
+def test_mix_stationary_mle_closed_form_and_single_real_point():
+    x, v = SS.mix_stationary(SS.phi, SS.M, "mle")
+    assert sp.simplify(x - SS.sigma**2 / (SS.M * SS.phi * (2 - SS.phi) + 1 - SS.phi)) == 0
+    assert sp.simplify(v - (SS.sigma**2 - x)) == 0
+    for size in (2, 7, 40):  # K = 1 real point, unbiased: x* = sigma^2 and v* = 2 sigma^2 exactly
+        limits = S.mix_stationary(size, 1 / size, 3.0)
+        assert limits.mean_error == pytest.approx(3.0) and limits.variance == pytest.approx(6.0)
+
+
+@pytest.mark.parametrize("strategy", S.STRATEGIES)
+def test_mle_conserves_mean_squared_distance(strategy):
+    """Maximum likelihood: E[(mu_n - mu)^2] + E[sigma_n^2] = sigma^2 for every strategy and n."""
+    moments = S.moments(strategy, 6, 40, fraction=0.3, kind="linear", sigma2=2.0, estimator="mle")
+    np.testing.assert_allclose(moments.mean_error + moments.variance, 2.0, rtol=1e-12)
+    paths = S.simulate(strategy, 6, 12, 40_000, fraction=0.3, kind="linear", sigma2=2.0, estimator="mle", rng=21)
+    assert_within(paths.means[1:] ** 2 + paths.variances[1:], np.full(12, 2.0))
+
+
+@pytest.mark.parametrize("size", [2, 5, 30])
+def test_accumulate_mle_mean_error_limit_closed_form(size):
+    limits = S.accumulate_limits(size, 1.0, "mle")
+    assert limits.mean_error == pytest.approx(1 - np.sin(np.pi / np.sqrt(size)) / (np.pi / np.sqrt(size)), rel=1e-9)
+
+
 def test_mix_log_variance_floor_matches_sympy():
     for size, fraction, estimator in ((10, 0.3, "unbiased"), (40, 0.5, "mle")):
         real = S.real_count(size, fraction)
