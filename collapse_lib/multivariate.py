@@ -36,7 +36,7 @@ import numpy as np
 from scipy import special
 from scipy import stats as scipy_stats
 
-from . import gaussian_laws, validation
+from . import gaussian_laws, strategies, validation
 
 _BLOCK_VALUES = 1 << 22
 """Direct simulation draws at most this many normals at once (32 MiB), chains in blocks."""
@@ -235,7 +235,7 @@ def simulate_exact(sizes, n_chains: int, cov, mean=None, estimator: str = "unbia
     L_i A_i is lower triangular with a positive diagonal, so it is Sigma_{i+1}'s
     own Cholesky factor: no factorisation is needed after generation 0. Same
     arguments and return value as :func:`simulate_direct`, same law, at a cost
-    independent of M_i (d^2 random numbers per chain and generation).
+    independent of M_i (d + d(d+1)/2 random numbers per chain and generation).
     """
     sizes, n_chains, mean, cov, estimator, rng = _check(sizes, n_chains, mean, cov, estimator, rng)
     paths = _start(sizes, n_chains, mean, cov)
@@ -420,9 +420,13 @@ def log_det_drift(sizes, dim: int, estimator: str = "unbiased") -> np.ndarray:
     dim = validation.integer(dim, "dim", minimum=1)
     sizes = full_rank_sizes(sizes, dim)
     c = validation.variance_denominator(sizes, estimator)
+    return _cumulative(_log_det_wishart_mean(sizes, dim) - dim * np.log(c))
+
+
+def _log_det_wishart_mean(sizes: np.ndarray, dim: int) -> np.ndarray:
+    """E[log det W] for W ~ W_d(M - 1, I), one per M in ``sizes``: sum_{j=1}^{d} [psi((M - j)/2) + log 2]."""
     j = np.arange(1, dim + 1)
-    per_generation = (special.digamma((sizes[:, None] - j) / 2) + np.log(2.0)).sum(axis=1) - dim * np.log(c)
-    return _cumulative(per_generation)
+    return (special.digamma((np.asarray(sizes)[:, None] - j) / 2) + np.log(2.0)).sum(axis=1)
 
 
 def log_det_spread(sizes, dim: int) -> np.ndarray:
@@ -495,3 +499,82 @@ def expected_w2sq_first_order(sizes, cov, estimator: str = "unbiased") -> np.nda
     validation.estimator(estimator)
     inverse = 1.0 / full_rank_sizes(sizes, cov.shape[-1])
     return (np.trace(cov) + covariance_w2_coefficient(cov)) * _cumulative(inverse)
+
+
+# --- fresh data in every generation (mixing) -----------------------------------------
+
+
+def simulate_mix(size: int, fraction: float, generations: int, n_chains: int, cov, mean=None,
+                 estimator: str = "unbiased", rng=0) -> Paths:
+    """Mixing in d dimensions: fit i + 1 pools K = round(f M) fresh points of N(m, Sigma)
+    with S = M - K points drawn from fit i, and fits mean and covariance to all M.
+
+    The points are drawn and fitted (the direct method), so this simulator checks
+    the closed forms :func:`mix_expected_covariance` and :func:`mix_log_det_floor`
+    independently of their derivation. K is :func:`collapse_lib.strategies.real_count`
+    (f = 0 is the replace recursion of :func:`simulate_direct`). Needs M >= d + 1.
+    Returns :class:`Paths` of ``generations`` + 1 rows; row 0 is the data law.
+    """
+    real = strategies.real_count(size, fraction)
+    generations = validation.integer(generations, "generations", minimum=0)
+    sizes, n_chains, mean, cov, estimator, rng = _check([size] * generations or [size], n_chains, mean, cov,
+                                                        estimator, rng)
+    size = int(sizes[0])
+    paths = _start(sizes[:generations], n_chains, mean, cov)
+    dim = cov.shape[0]
+    real_factor = np.linalg.cholesky(cov)
+    denominator = float(validation.variance_denominator(size, estimator))
+    block = max(1, _BLOCK_VALUES // (size * dim))
+    for i in range(generations):
+        for start in range(0, n_chains, block):
+            chains = slice(start, min(start + block, n_chains))
+            count = paths.factors[i, chains].shape[0]
+            fresh = mean + rng.standard_normal((count, real, dim)) @ real_factor.T
+            synthetic = paths.means[i, chains, None, :] + rng.standard_normal(
+                (count, size - real, dim)) @ np.swapaxes(paths.factors[i, chains], -1, -2)
+            sample = np.concatenate([fresh, synthetic], axis=1)
+            centre = sample.mean(axis=1)
+            paths.means[i + 1, chains] = centre
+            _store(paths, i + 1, chains, _scatter_factor(sample - centre[:, None, :]) / np.sqrt(denominator))
+    return paths
+
+
+def mix_expected_covariance(size: int, fraction: float, generations: int, cov,
+                            estimator: str = "unbiased") -> np.ndarray:
+    """E[Sigma_n] = v_n Sigma under mixing, n = 0..N: shape (N + 1, d, d).
+
+    Given the past, the pooled scatter matrix has mean
+    ((M - 1)/M)(K Sigma + S Sigma_i) + (K S / M) e_i e_i^T (e_i = mu_i - m), and
+    e_{i+1} = (1 - phi) e_i + noise; so (E[e_i e_i^T], E[Sigma_i]) = (x_i, v_i) Sigma
+    where (x_i, v_i) is the 1D mix recursion with sigma^2 = 1
+    (:func:`collapse_lib.strategies.mix_moments`), matrix entry by matrix entry.
+    """
+    cov = covariance_matrix(cov)
+    full_rank_sizes([size], cov.shape[-1])
+    factors = strategies.mix_moments(size, fraction, generations, 1.0, estimator).variance
+    return factors[:, None, None] * cov
+
+
+def mix_expected_mean_error(size: int, fraction: float, generations: int, cov,
+                            estimator: str = "unbiased") -> np.ndarray:
+    """E||mu_n - m||^2 = x_n tr(Sigma) under mixing, n = 0..N (x_n as in :func:`mix_expected_covariance`)."""
+    cov = covariance_matrix(cov)
+    full_rank_sizes([size], cov.shape[-1])
+    return strategies.mix_moments(size, fraction, generations, 1.0, estimator).mean_error * np.trace(cov)
+
+
+def mix_log_det_floor(size: int, fraction: float, dim: int, estimator: str = "unbiased") -> float:
+    """sum_{j=1}^{d} [psi((K - j)/2) + log 2] - d log c: a lower bound of E[log det Sigma_i - log det Sigma], i >= 1.
+
+    The pooled scatter matrix is at least (in the positive semi-definite order)
+    the fresh block's own scatter matrix, which is W_d(K - 1, Sigma) whatever
+    the past, so det(c Sigma_{i+1}) >= det W. Needs K = round(f M) >= d + 1.
+    """
+    dim = validation.integer(dim, "dim", minimum=1)
+    size = int(full_rank_sizes([size], dim)[0])
+    real = strategies.real_count(size, fraction)
+    if real < dim + 1:
+        raise ValueError(f"the floor needs at least d + 1 = {dim + 1} fresh points (round(f M) >= d + 1); "
+                         f"got {real}: fewer fresh points have a singular scatter matrix of their own.")
+    c = float(validation.variance_denominator(size, estimator))
+    return float(_log_det_wishart_mean([real], dim)[0] - dim * np.log(c))

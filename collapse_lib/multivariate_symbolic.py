@@ -169,9 +169,26 @@ def bures_quadratic_form(eigenvalues, delta):
                 for k in range(size) for l in range(size)), sp.Integer(0)) / 2
 
 
+def mix_pooled_scatter_mean():
+    """E[pooled scatter matrix | past] under mixing, one matrix entry at a time (everything is linear).
+
+    K fresh points of N(m, Sigma) and S = M - K points of N(mu_i, Sigma_i), e = mu_i - m:
+    the pooled scatter is scatter_R + scatter_S + (K S / M)(xbar_R - xbar_S)(xbar_R - xbar_S)^T with
+    E[scatter_R] = (K - 1) Sigma, E[scatter_S] = (S - 1) Sigma_i and
+    E[(xbar_R - xbar_S)(...)^T] = e e^T + Sigma / K + Sigma_i / S. Returns the sum collected in
+    Sigma, Sigma_i and e e^T: ((M - 1)/M)(K Sigma + S Sigma_i) + (K S / M) e e^T.
+    """
+    K, S = sp.symbols("K S", positive=True)
+    cov, cov_i, outer = sp.symbols(r"\Sigma \Sigma_i e_ie_i^{\top}")
+    size = K + S
+    total = (K - 1) * cov + (S - 1) * cov_i + K * S / size * (outer + cov / K + cov_i / S)
+    return sp.collect(sp.factor_terms(sp.expand(total)), [cov, cov_i, outer], sp.factor)
+
+
 __all__ = [
     "HALF", "M", "n", "epsilon", "d", "j", "nu", "trace",
     "bartlett_symbols", "bartlett_expectation", "wishart_mean", "wishart_entry_covariance",
     "log_det_ratio_mean", "log_det_ratio_variance", "lyapunov_exponent", "log_det_drift_series",
     "log_det_drift_coefficients", "expected_mean_drift", "bures_second_order_2x2", "bures_quadratic_form",
+    "mix_pooled_scatter_mean",
 ]

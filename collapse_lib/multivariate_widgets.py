@@ -1,11 +1,14 @@
 """Widget of the chapter *The multivariate Gaussian model*: compute, draw, wire.
 
-:func:`compute_spectrum` simulates the recursion exactly (Bartlett) for a few
-hundred chains; :func:`draw_spectrum` shows one chain's eigenvalues, the
-log-determinant against its exact drift, and the condition number against its
-almost-sure growth rate; :func:`spectrum_widget` wires sliders for d, M, the
-number of generations and the initial covariance's shape to them with
-:func:`collapse_lib.widgets.interactive_figure`.
+:func:`compute_spectrum` simulates the recursion exactly (Bartlett) for 50
+chains; :func:`draw_spectrum` shows, in two panels, one chain's
+eigenvalues against their almost-sure growth rates gamma_j, and the condition
+number over the chains against its rate gamma_1 - gamma_d;
+:func:`spectrum_widget` wires sliders for d, M, the number of generations and
+the initial covariance's shape to them with
+:func:`collapse_lib.widgets.interactive_figure`. One update (compute, draw,
+PNG) is kept cheap: two panels, line collections, a fixed layout, the
+condition number on at most 41 generations.
 """
 
 from __future__ import annotations
@@ -13,22 +16,20 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from matplotlib.collections import LineCollection
 
-from . import multivariate, schedules, stats, validation
+from . import multivariate, schedules, validation
 from .widgets import interactive_figure
 
-SHOWN_PATHS = 20
-CONDITION_POINTS = 50
+CONDITION_POINTS = 40
+FIGSIZE = (10, 3.6)
 
 
 class SpectrumView(NamedTuple):
     generations: np.ndarray
     eigenvalues: np.ndarray       # (n + 1, d): one chain's eigenvalues, decreasing
     exponents: np.ndarray         # (d,): gamma_j, the a.s. growth rates of log lambda_j
-    log_det: np.ndarray           # (n + 1, SHOWN_PATHS): log det Sigma_i - log det Sigma of a few chains
-    log_det_mean: stats.Estimate  # Monte Carlo E[log det Sigma_n - log det Sigma] and its standard error
-    log_det_exact: np.ndarray     # the exact drift
-    condition_generations: np.ndarray  # the generations (at most 51) where the condition number is computed
+    condition_generations: np.ndarray  # the generations (at most 41) where the condition number is computed
     log_condition: np.ndarray     # (len, 3): 10 %, 50 %, 90 % quantiles of log cond(Sigma_n) over chains
     log_condition_trend: np.ndarray  # log cond(Sigma) + n (gamma_1 - gamma_d) at those generations
     dim: int
@@ -38,8 +39,8 @@ class SpectrumView(NamedTuple):
 
 
 def compute_spectrum(dim: int = 5, size: int = 20, generations: int = 100, shape: str = "isotropic",
-                     estimator: str = "unbiased", n_chains: int = 200, seed: int = 1) -> SpectrumView:
-    """Exact-simulator statistics of Sigma_n's spectrum with their closed forms."""
+                     estimator: str = "unbiased", n_chains: int = 50, seed: int = 1) -> SpectrumView:
+    """Exact-simulator statistics of Sigma_n's spectrum with their almost-sure rates."""
     cov = multivariate.initial_covariance(dim, shape)
     requested = validation.integer(generations, "generations")
     generations = min(requested,
@@ -47,20 +48,14 @@ def compute_spectrum(dim: int = 5, size: int = 20, generations: int = 100, shape
     sizes = schedules.constant(size, generations)
     paths = multivariate.simulate_exact(sizes, n_chains, cov, estimator=estimator, rng=seed)
     first_chain = multivariate.Paths(*(array[:, :1] for array in paths))
-    log_det = multivariate.log_det(paths)
-    log_det = log_det - log_det[0]
-    # the condition number (one SVD per chain and generation, the costly part) on at most 51 generations
+    # the condition number (one SVD per chain and generation, the costly part) on at most 41 generations
     thinned = np.unique(np.linspace(0, generations, min(generations, CONDITION_POINTS) + 1).astype(int))
     log_condition = multivariate.log_condition(multivariate.Paths(*(array[thinned] for array in paths)))
     exponents = multivariate.lyapunov_exponents(size, dim, estimator)
-    n = np.arange(generations + 1)
     return SpectrumView(
-        generations=n,
+        generations=np.arange(generations + 1),
         eigenvalues=multivariate.eigenvalues(first_chain)[:, 0, :],
         exponents=exponents,
-        log_det=log_det[:, :SHOWN_PATHS],
-        log_det_mean=stats.mean(log_det, axis=1),
-        log_det_exact=multivariate.log_det_drift(sizes, dim, estimator),
         condition_generations=thinned,
         log_condition=np.quantile(log_condition, [0.1, 0.5, 0.9], axis=1).T,
         log_condition_trend=log_condition[0, 0] + thinned * (exponents[0] - exponents[-1]),
@@ -71,31 +66,41 @@ def compute_spectrum(dim: int = 5, size: int = 20, generations: int = 100, shape
     )
 
 
+def _lines(x: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Segments for a LineCollection: one polyline (x, ys[:, k]) per column k."""
+    return np.stack(np.broadcast_arrays(x[None, :, None], ys.T[:, :, None]), axis=-1)[..., 0, :]
+
+
 def draw_spectrum(figure, data: SpectrumView) -> None:
-    """Three panels: one chain's spectrum, log det against its drift, log condition number."""
-    left, middle, right = figure.subplots(1, 3)
+    """Two panels: one chain's spectrum with its rates, and the log condition number over the chains."""
+    left, right = figure.subplots(1, 2)
     n = data.generations
-    left.plot(n, np.log10(data.eigenvalues), lw=1)
-    left.set(xlabel="generation $n$", ylabel=r"$\log_{10} \lambda_j(\Sigma_n)$",
-             title=f"one chain, d = {data.dim}, M = {data.size}, {data.shape}", xlim=(0, max(n[-1], 1)))
-    if data.truncated:
-        left.text(0.02, 0.03, f"stopped at n = {n[-1]}: beyond, cond may pass 1e24", transform=left.transAxes, fontsize=8)
-    middle.plot(n, data.log_det, color="0.65", lw=0.6)
-    middle.plot(n, data.log_det_mean.value, color="C0", lw=2, label="Monte Carlo mean")
-    middle.plot(n, data.log_det_exact, "--", color="C1", lw=2, label="exact drift")
-    middle.set(xlabel="generation $n$", ylabel=r"$\log\det\Sigma_n - \log\det\Sigma$",
-               title="the volume collapses")
-    middle.legend(fontsize=8, loc="lower left")
+    log10 = np.log10(data.eigenvalues)
+    trends = log10[0] + np.outer(n, data.exponents) / np.log(10)
+    colours = [f"C{k % 10}" for k in range(data.dim)]
+    left.add_collection(LineCollection(_lines(n, log10), colors=colours, linewidths=1.2))
+    left.add_collection(LineCollection(_lines(n, trends), colors=colours, linewidths=1, linestyles="--"))
+    low = min(log10.min(), trends.min())
+    left.set(xlim=(0, max(n[-1], 1)), ylim=(low - 0.05 * abs(low) - 0.1, max(log10.max(), 0) + 0.3),
+             xlabel="generation $n$", ylabel=r"$\log_{10} \lambda_j(\Sigma_n)$",
+             title=f"one chain, d = {data.dim}, M = {data.size}, {data.shape} start")
+    left.plot([], [], color="0.3", lw=1.2, label=r"eigenvalues $\lambda_j(\Sigma_n)$")
+    left.plot([], [], "--", color="0.3", lw=1, label=r"rates $\gamma_j$ from the start")
+    left.legend(fontsize=9, loc="lower left")
     thinned = data.condition_generations
     right.fill_between(thinned, data.log_condition[:, 0], data.log_condition[:, 2], color="C2", alpha=0.3,
                        label="10-90 % of chains")
     right.plot(thinned, data.log_condition[:, 1], color="C2", lw=2, label="median")
-    right.plot(thinned, data.log_condition_trend, "--", color="C3", lw=2,
-               label=r"slope $\gamma_1 - \gamma_d$")
+    right.plot(thinned, data.log_condition_trend, "--", color="C3", lw=2, label=r"slope $\gamma_1 - \gamma_d$")
     right.set(xlabel="generation $n$", ylabel=r"$\log \operatorname{cond}(\Sigma_n)$",
               title="the spectrum spreads")
-    right.legend(fontsize=8, loc="upper left")
-    figure.subplots_adjust(left=0.06, right=0.99, bottom=0.14, top=0.9, wspace=0.3)
+    right.legend(fontsize=9, loc="upper left")
+    if data.truncated:
+        right.text(0.98, 0.03, f"stopped at n = {n[-1]}:\nbeyond, cond may pass 1e24", transform=right.transAxes,
+                   ha="right", fontsize=8)
+    for ax in (left, right):
+        ax.locator_params(nbins=5)
+    figure.subplots_adjust(left=0.07, right=0.99, bottom=0.14, top=0.91, wspace=0.25)
 
 
 def spectrum_widget():
@@ -105,6 +110,6 @@ def spectrum_widget():
     return interactive_figure(compute_spectrum, draw_spectrum, {
         "dim": w.IntSlider(value=5, min=1, max=10, description="d"),
         "size": w.IntSlider(value=20, min=11, max=500, description="M"),
-        "generations": w.IntSlider(value=100, min=10, max=400, step=10, description="generations"),
+        "generations": w.IntSlider(value=100, min=10, max=200, step=10, description="generations"),
         "shape": w.Dropdown(options=list(multivariate.SHAPES), value="isotropic", description="Σ₀"),
-    }, figsize=(13, 4))
+    }, figsize=FIGSIZE)

@@ -13,7 +13,8 @@ import pytest
 import sympy as sp
 
 from collapse_lib import (gaussian, gaussian_laws, gaussian_symbolic, multivariate as mv,
-                          multivariate_symbolic as ms, multivariate_widgets as mw, schedules, stats, wasserstein)
+                          multivariate_symbolic as ms, multivariate_widgets as mw, schedules, stats, strategies,
+                          wasserstein)
 
 TOLERANCE = 5.0  # standard errors
 ESTIMATORS = ("unbiased", "mle")
@@ -316,8 +317,11 @@ def test_widget_data_and_truncation():
     data = mw.compute_spectrum(dim=4, size=20, generations=60, shape="elongated", n_chains=300)
     assert data.eigenvalues.shape == (61, 4) and not data.truncated
     assert np.all(np.isfinite(data.log_condition))
-    np.testing.assert_allclose(data.log_det_exact, mv.log_det_drift(schedules.constant(20, 60), 4))
-    assert_within(stats.Estimate(data.log_det_mean.value[1:], data.log_det_mean.se[1:]), data.log_det_exact[1:])
+    rates = mv.lyapunov_exponents(20, 4)
+    np.testing.assert_allclose(data.exponents, rates)
+    np.testing.assert_allclose(data.log_condition_trend,
+                               np.log(100.0) + data.condition_generations * (rates[0] - rates[-1]))
+    assert data.condition_generations[-1] == 60 and data.condition_generations.size <= mw.CONDITION_POINTS + 1
     far = mw.compute_spectrum(dim=10, size=11, generations=400, n_chains=100)
     assert far.truncated and far.generations[-1] < 400 and np.all(np.isfinite(far.log_condition))
 
@@ -338,3 +342,78 @@ def test_direct_fit_survives_an_ill_conditioned_sample():
     assert np.all(np.diagonal(factor, axis1=1, axis2=2) > 0)
     np.testing.assert_allclose(factor @ np.swapaxes(factor, 1, 2), np.swapaxes(deviations, 1, 2) @ deviations,
                                rtol=1e-10)
+
+
+# --- fresh data in every generation (mixing) ------------------------------------------
+
+
+def test_pooled_scatter_mean_is_the_collected_form():
+    K, S = sp.symbols("K S", positive=True)
+    cov, cov_i, outer = sp.symbols(r"\Sigma \Sigma_i e_ie_i^{\top}")
+    size = K + S
+    claimed = (size - 1) / size * (K * cov + S * cov_i) + K * S / size * outer
+    assert sp.simplify(ms.mix_pooled_scatter_mean() - claimed) == 0
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_mix_closed_forms_in_one_dimension_are_the_1d_ones(estimator):
+    moments = strategies.mix_moments(20, 0.25, 15, 2.0, estimator)
+    np.testing.assert_allclose(mv.mix_expected_covariance(20, 0.25, 15, [[2.0]], estimator)[:, 0, 0], moments.variance)
+    np.testing.assert_allclose(mv.mix_expected_mean_error(20, 0.25, 15, [[2.0]], estimator), moments.mean_error)
+    floor = mv.mix_log_det_floor(20, 0.25, 1, estimator)
+    assert floor == pytest.approx(strategies.mix_log_variance_floor(20, 0.25, estimator), rel=1e-12)
+
+
+def test_mix_without_fresh_data_keeps_the_replace_mean():
+    cov = mv.initial_covariance(3, "elongated", condition=10.0)
+    np.testing.assert_allclose(mv.mix_expected_covariance(12, 0.0, 6, cov), np.broadcast_to(cov, (7, 3, 3)))
+    np.testing.assert_allclose(mv.mix_expected_mean_error(12, 0.0, 6, cov),
+                               mv.expected_mean_drift(schedules.constant(12, 6), cov))
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_mix_log_det_floor_matches_sympy(estimator):
+    for dim, size, fraction in [(1, 10, 0.5), (3, 20, 0.25), (5, 40, 0.5)]:
+        real = strategies.real_count(size, fraction)
+        c = size - 1 if estimator == "unbiased" else size
+        symbolic = ms.log_det_ratio_mean(real, dim, "unbiased") + dim * sp.log(real - 1) - dim * sp.log(c)
+        assert mv.mix_log_det_floor(size, fraction, dim, estimator) == pytest.approx(float(symbolic), rel=1e-12)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_mix_simulation_matches_the_closed_forms(estimator):
+    cov = mv.initial_covariance(3, "elongated", condition=10.0)
+    cov[0, 1] = cov[1, 0] = 0.2
+    size, fraction, generations = 16, 0.25, 12
+    paths = mv.simulate_mix(size, fraction, generations, 6000, cov, estimator=estimator, rng=42)
+    expected = mv.mix_expected_covariance(size, fraction, generations, cov, estimator)
+    for n in (1, 4, generations):
+        for k, l in [(0, 0), (0, 1), (2, 2)]:
+            assert_within(stats.mean(paths.covariances[n, :, k, l]), expected[n, k, l])
+        assert_within(stats.mean(np.sum(paths.means[n] ** 2, axis=-1)),
+                      mv.mix_expected_mean_error(size, fraction, generations, cov, estimator)[n])
+    log_det = mv.log_det(paths)[1:] - np.log(np.linalg.det(cov))
+    floor = mv.mix_log_det_floor(size, fraction, 3, estimator)
+    estimate = stats.mean(log_det, axis=1)
+    assert np.all(estimate.value > floor - TOLERANCE * estimate.se)
+
+
+def test_mix_without_fresh_data_is_the_replace_law():
+    cov = mv.initial_covariance(2, "elongated", condition=10.0)
+    mixed = mv.simulate_mix(12, 0.0, 5, 3000, cov, rng=1)
+    replaced = mv.simulate_exact(schedules.constant(12, 5), 3000, cov, rng=2)
+    assert mv.compare_in_distribution(mixed, replaced, [1, 5]).passed
+
+
+def test_mix_bad_inputs():
+    cov = np.eye(3)
+    with pytest.raises(ValueError, match="d \\+ 1"):
+        mv.mix_log_det_floor(20, 0.1, 3)         # K = 2 < d + 1
+    with pytest.raises(ValueError, match="sample size"):
+        mv.simulate_mix(3, 0.5, 4, 10, cov)      # M <= d
+    with pytest.raises(ValueError, match="fraction"):
+        mv.simulate_mix(20, 1.5, 4, 10, cov)
+    with pytest.raises(ValueError, match="generations"):
+        mv.simulate_mix(20, 0.5, -1, 10, cov)
+    with pytest.raises(ValueError, match="symmetric"):
+        mv.mix_expected_covariance(20, 0.5, 4, [[1.0, 0.5], [0.0, 1.0]])
