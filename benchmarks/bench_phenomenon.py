@@ -1,68 +1,61 @@
-"""Throughput of the simulators of *What model collapse is* and its widget's update time.
+"""Throughput of the simulator of *What model collapse is* and its widget's update time.
 
-Run: python benchmarks/bench_phenomenon.py  (Agg backend, about 15 s).
+Run: python3 tools/book.py bench phenomenon  (Agg backend, about 20 s).
+Prints chain-generations per second of ``phenomenon.simulate_sources`` run one
+chain at a time in a Python loop and vectorised over chains, with the filter
+(every point drawn) and without it (generations >= 2 drawn from the exact law),
+and the median time of one widget update (compute + draw + PNG).
 """
 
 from __future__ import annotations
 
-import io
-import time
-import timeit
+import math
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from collapse_lib import phenomenon, phenomenon_widgets  # noqa: E402
+from collapse_lib import phenomenon, phenomenon_widgets
+from timing import rate, table, widget_update_ms
 
 BIMODAL = dict(weights=(0.5, 0.5), means=(-2.0, 2.0), variances=(1.0, 1.0))
+GENERATIONS = 100
 
 
-def _best(function, repeats=3):
-    """Fastest of ``repeats`` runs, in seconds."""
-    return min(timeit.repeat(function, number=1, repeat=repeats))
+def _empty_figure(figure, _data) -> None:
+    """The widget's two panels with nothing in them: the floor of any update."""
+    figure.subplots(1, 2)
+    figure.subplots_adjust(left=0.07, right=0.985, bottom=0.16, top=0.91, wspace=0.22)
 
 
-def _sources(n_chains, rng):
-    return phenomenon.simulate_sources(20, 100, n_chains, **BIMODAL, trim=2.5, rng=rng)
+def simulator_rows() -> list[list]:
+    rows = []
+    for label, size, trim in (("M = 20, filter k = 2.5", 20, 2.5), ("M = 100, filter k = 2.5", 100, 2.5),
+                              ("M = 20, no filter", 20, None), ("M = 100, no filter", 100, None)):
+        def sources(n_chains, seed):
+            return phenomenon.simulate_sources(size, GENERATIONS, n_chains, **BIMODAL, trim=trim, rng=seed)
+
+        loop_chains, chains = 50, 2000
+        loop = rate(lambda: [sources(1, seed) for seed in range(loop_chains)], loop_chains * GENERATIONS)
+        vectorised = rate(lambda: sources(chains, 0), chains * GENERATIONS)
+        rows.append([label, loop, vectorised, vectorised / loop])
+    return rows
 
 
-def _widget_update(empty=False, **values):
-    """One update: compute + draw + PNG; ``empty=True`` renders the bare two-panel figure (baseline)."""
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), dpi=72)
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.96, wspace=0.25)
-    if not empty:
-        phenomenon_widgets.draw_sources(axes, phenomenon_widgets.compute_sources(**values))
-    fig.savefig(io.BytesIO(), format="png")
-    plt.close(fig)
+def widget_rows() -> list[list]:
+    figsize = phenomenon_widgets.FIGSIZE
+    compute, draw = phenomenon_widgets.compute_sources, phenomenon_widgets.draw_sources
+    return [
+        ["floor: the two empty panels", widget_update_ms(lambda: None, _empty_figure, figsize)],
+        ["default (M = 20, separation 2, no filter)", widget_update_ms(compute, draw, figsize)],
+        ["M = 100, filter k = 2, 200 generations (slowest)",
+         widget_update_ms(compute, draw, figsize, size=100, trim=2.0, generations=200)],
+        ["M infinite, filter k = 1.5", widget_update_ms(compute, draw, figsize, size=math.inf, trim=1.5)],
+    ]
 
 
 def run() -> None:
-    generations = 100
-    print(f"{'simulator (M=20, 100 generations)':36} {'loop chain-gen/s':>17} {'vectorised chain-gen/s':>23} "
-          f"{'speed-up':>9}")
-    for name, simulator, loop_chains, chains in (("simulate_sources (mixture, k=2.5)", _sources, 50, 2000),):
-        loop = _best(lambda: [simulator(1, rng) for rng in range(loop_chains)])
-        vectorised = _best(lambda: simulator(chains, 0))
-        loop_rate = loop_chains * generations / loop
-        vector_rate = chains * generations / vectorised
-        print(f"{name:36} {loop_rate:17.3g} {vector_rate:23.3g} {vector_rate / loop_rate:9.1f}")
-
+    print(f"simulate_sources (bimodal data, {GENERATIONS} generations), chain-generations per second")
+    table(["", "one-chain loop", "vectorised", "speed-up"], simulator_rows(), [26, 16, 14, 10])
     print()
-    print(f"{'widget update (compute + draw + PNG)':44} {'median ms':>10}")
-    for label, values in (("baseline: empty two-panel figure", dict(empty=True)),
-                          ("default (M=20, separation 2, no filter)", {}),
-                          ("M=200, filter k=2, 200 generations", dict(size=200, trim=2.0, generations=200)),
-                          ("infinite data, filter k=1.5", dict(size=None, trim=1.5))):
-        _widget_update(**values)  # warm-up
-        times = []
-        for _ in range(7):
-            start = time.perf_counter()
-            _widget_update(**values)
-            times.append(time.perf_counter() - start)
-        print(f"{label:44} {1000 * np.median(times):10.1f}")
+    print("widget update, median ms (compute + draw + PNG at 72 dpi)")
+    table(["", "ms"], widget_rows(), [50, 8])
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ import sympy as sp
 from scipy import special, stats
 
 from . import validation
-from .gaussian import Paths
+from .gaussian import Paths, simulate_exact
 
 # --- early collapse: a histogram model -------------------------------------------------
 
@@ -101,28 +101,29 @@ def mixture_cdf(x, weights, means, variances) -> np.ndarray:
     return (w * stats.norm.cdf(x[..., None], m, np.sqrt(v))).sum(axis=-1)
 
 
-_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(200)
-
-
-def mixture_w2sq_to_fit(weights, means, variances) -> float:
+def mixture_w2sq_to_fit(weights, means, variances, points: int = 4001) -> float:
     """Squared Wasserstein-2 distance between the mixture and its moment-matched normal.
 
-    In one dimension W_2^2 = int_0^1 (F^{-1}(u) - G^{-1}(u))^2 du; the mixture's
-    quantiles are found by bisection, the integral by Gauss-Legendre quadrature
-    (200 nodes, accurate to about 1e-6 for the chapter's mixtures). This is
-    what functional expressivity alone loses, once: the fit is a fixed point.
+    In one dimension W_2^2 = int_0^1 (F^{-1}(u) - G^{-1}(u))^2 du. With u = F(x)
+    this is E[(X - G^{-1}(F(X)))^2] for X from the mixture, where
+    G^{-1}(F(x)) = mean + sd Phi^{-1}(F(x)) needs no root finding. The integrand
+    is smooth and decays like a normal density, so the trapezoid rule on
+    ``points`` nodes over the components' means +- 12 sd is accurate to about
+    1e-12 (the quantile form is not: F^{-1} is steep between separated modes).
+    Both tails use the side of F that keeps full precision. This is what
+    functional expressivity alone loses, once: the fit is a fixed point.
     """
     w, m, v = _mixture(weights, means, variances)
+    points = validation.integer(points, "points", minimum=101)
     mean, variance = mixture_moments(w, m, v)
-    u = (_NODES + 1) / 2
-    low = np.full(u.shape, (m - 12 * np.sqrt(v)).min())
-    high = np.full(u.shape, (m + 12 * np.sqrt(v)).max())
-    for _ in range(60):
-        middle = (low + high) / 2
-        below = mixture_cdf(middle, w, m, v) < u
-        low, high = np.where(below, middle, low), np.where(below, high, middle)
-    fitted = mean + np.sqrt(variance) * special.ndtri(u)
-    return float(0.5 * _WEIGHTS @ ((low + high) / 2 - fitted) ** 2)
+    sd = np.sqrt(v)
+    x = np.linspace((m - 12 * sd).min(), (m + 12 * sd).max(), points)
+    z = (x[:, None] - m) / sd
+    lower, upper = special.ndtr(z) @ w, special.ndtr(-z) @ w
+    normal_quantile = np.where(lower < 0.5, special.ndtri(lower), -special.ndtri(upper))
+    density = stats.norm.pdf(z) / sd @ w
+    integrand = (x - mean - np.sqrt(variance) * normal_quantile) ** 2 * density
+    return float(np.trapezoid(integrand, x))
 
 
 # --- functional approximation: a biased fitting rule -----------------------------------
@@ -162,13 +163,16 @@ def infinite_data_variances(generations: int, weights=(1.0,), means=(0.0,), vari
     return variance * factor ** np.maximum(np.arange(generations + 1) - 1, 0)
 
 
-def _fit(sample, keep):
-    """Mean and unbiased variance over the kept points of each row; rows keeping < 2 get NaN."""
+def _fit_kept(z, keep):
+    """Mean and unbiased variance of the kept entries of each row of ``z``; NaN where fewer than 2 are kept."""
     count = keep.sum(axis=1)
+    kept = np.where(keep, z, 0.0)
+    total = kept.sum(axis=1)
+    squares = (kept * kept).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / count
+        variance = (squares - total * mean) / (count - 1)
     enough = count >= 2
-    safe = np.maximum(count, 2)
-    mean = np.where(keep, sample, 0.0).sum(axis=1) / np.maximum(count, 1)
-    variance = np.where(keep, (sample - mean[:, None]) ** 2, 0.0).sum(axis=1) / (safe - 1)
     return np.where(enough, mean, np.nan), np.where(enough, variance, np.nan)
 
 
@@ -185,10 +189,17 @@ def simulate_sources(size, generations: int, n_chains: int, weights=(1.0,), mean
       mu_i are discarded before fitting (functional approximation error);
       ``None`` keeps every point. Real data (generation 0) is never trimmed.
 
-    Each fit is the sample mean and the unbiased variance of the kept points;
-    should fewer than two points be kept (rare: only for small M and k), the
-    chain keeps its previous model. Returns :class:`collapse_lib.gaussian.Paths`
-    with row 0 = the data's mean and variance.
+    Each fit is the sample mean and the unbiased variance of the kept points.
+    Generation 1 is fitted to M mixture points drawn one by one. Later
+    generations sample from a normal law, so they are drawn in standard units,
+    Z = (X - mu_i) / sigma_i, and mu_{i+1} = mu_i + sigma_i mean(Z_kept),
+    sigma_{i+1}^2 = sigma_i^2 var(Z_kept). Without a filter the fit of a normal
+    sample has an exact law (Cochran's theorem), so those generations are drawn
+    by :func:`collapse_lib.gaussian.simulate_exact` started from (0, 1) and
+    rescaled, at a cost independent of M. Should fewer than two points be kept
+    (rare: only for small M and k), the chain keeps its previous model.
+    Returns :class:`collapse_lib.gaussian.Paths` with row 0 = the data's mean
+    and variance. Chapter: *What model collapse is*.
     """
     generations = validation.integer(generations, "generations", minimum=0)
     n_chains = validation.integer(n_chains, "n_chains", minimum=1)
@@ -205,19 +216,21 @@ def simulate_sources(size, generations: int, n_chains: int, weights=(1.0,), mean
         vars_out[:] = infinite_data_variances(generations, w, m, v, trim)[:, None]
         return Paths(means_out, vars_out)
     size = validation.integer(size, "size", minimum=2)
-    for i in range(generations):
-        if i == 0:
-            component = rng.choice(w.size, size=(n_chains, size), p=w)
-            centre, scale = m[component], np.sqrt(v[component])
-        else:
-            centre, scale = means_out[i][:, None], np.sqrt(vars_out[i])[:, None]
-        sample = centre + scale * rng.standard_normal((n_chains, size))
-        if trim is None or i == 0:
-            keep = np.ones(sample.shape, dtype=bool)
-        else:
-            keep = np.abs(sample - centre) <= trim * scale
-        fit_mean, fit_var = _fit(sample, keep)
+    if generations == 0:
+        return Paths(means_out, vars_out)
+    component = rng.choice(w.size, size=(n_chains, size), p=w)
+    sample = m[component] + np.sqrt(v[component]) * rng.standard_normal((n_chains, size))
+    means_out[1], vars_out[1] = sample.mean(axis=1), sample.var(axis=1, ddof=1)
+    if trim is None:
+        unit = simulate_exact(np.full(generations - 1, size), n_chains, rng=rng)
+        means_out[2:] = means_out[1] + np.sqrt(vars_out[1]) * unit.means[1:]
+        vars_out[2:] = vars_out[1] * unit.variances[1:]
+        return Paths(means_out, vars_out)
+    for i in range(1, generations):
+        z = rng.standard_normal((n_chains, size))
+        fit_mean, fit_var = _fit_kept(z, np.abs(z) <= trim)
         failed = np.isnan(fit_mean)
-        means_out[i + 1] = np.where(failed, means_out[i], fit_mean)
-        vars_out[i + 1] = np.where(failed, vars_out[i], fit_var)
+        scale = np.sqrt(vars_out[i])
+        means_out[i + 1] = np.where(failed, means_out[i], means_out[i] + scale * np.where(failed, 0.0, fit_mean))
+        vars_out[i + 1] = np.where(failed, vars_out[i], vars_out[i] * np.where(failed, 1.0, fit_var))
     return Paths(means_out, vars_out)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-import matplotlib.pyplot as plt
 from matplotlib import ticker
+from matplotlib.figure import Figure
 
 
 def render_once(compute: Callable, draw: Callable, figure, **params) -> bytes:
@@ -36,8 +36,8 @@ def interactive_figure(compute: Callable, draw: Callable, controls: dict, figsiz
     from IPython.display import Image, display
 
     output = ipywidgets.Output()
-    with plt.ioff():
-        figure = plt.figure(figsize=figsize)
+    # a bare Figure, not registered with pyplot: a later plt.show() will not show it again
+    figure = Figure(figsize=figsize)
 
     def update(_change=None):
         params = {name: control.value for name, control in controls.items()}

@@ -59,6 +59,25 @@ def test_w2_to_fit_is_zero_for_a_normal_and_positive_for_a_mixture():
     assert phenomenon.mixture_w2sq_to_fit((0.5, 0.5), (-2.0, 2.0), (1.0, 1.0)) > 0.1
 
 
+def test_w2_to_fit_against_adaptive_quadrature_of_the_quantile_form():
+    """The library integrates over x; here the textbook form int_0^1 (F^-1 - G^-1)^2 du, by scipy.quad."""
+    from scipy import integrate, optimize
+
+    for mixture in (((0.5, 0.5), (-2.0, 2.0), (1.0, 1.0)), ((0.3, 0.7), (-1.0, 2.5), (0.5, 2.0))):
+        mean, var = phenomenon.mixture_moments(*mixture)
+
+        def quantile(t):  # F^-1(Phi(t))
+            return optimize.brentq(lambda x: float(phenomenon.mixture_cdf(x, *mixture)) - special.ndtr(t),
+                                   -40, 40, xtol=1e-14)
+
+        def integrand(t):
+            return (quantile(t) - mean - np.sqrt(var) * t) ** 2 * np.exp(-t * t / 2) / np.sqrt(2 * np.pi)
+
+        reference, error = integrate.quad(integrand, -8, 8, limit=400, points=[0.0])
+        assert error < 1e-8
+        assert phenomenon.mixture_w2sq_to_fit(*mixture) == pytest.approx(reference, abs=1e-8)
+
+
 def test_w2_to_fit_against_empirical_quantiles():
     """W2^2 from the quantile integral vs the empirical version from a huge sorted sample."""
     mixture = ((0.5, 0.5), (-2.0, 2.0), (1.0, 1.0))
@@ -130,16 +149,45 @@ def test_statistical_source_alone_matches_gaussian_recursion():
 # --- widget -----------------------------------------------------------------------------
 
 
+def test_mixture_then_exact_generations_keep_the_expected_variance():
+    """Without a filter, generations >= 2 come from the exact (rescaled) law: E[sigma_n^2] = Var(mixture)."""
+    mixture = dict(weights=(0.5, 0.5), means=(-2.0, 2.0), variances=(1.0, 1.0))
+    _, var = phenomenon.mixture_moments(**mixture)
+    paths = phenomenon.simulate_sources(10, 3, 40000, **mixture, rng=16)
+    for n in (1, 2, 3):
+        assert_within(stats.mean(paths.variances[n]), var)
+    # the mean is a martingale too: E[mu_n] = mixture mean = 0
+    assert_within(stats.mean(paths.means[3]), 0.0)
+
+
+def test_failed_filtered_fits_keep_the_previous_model():
+    """With M = 2 and a tight filter most fits keep fewer than two points: the chain must not move then."""
+    paths = phenomenon.simulate_sources(2, 4, 500, trim=0.2, rng=17)
+    assert np.all(np.isfinite(paths.variances)) and np.all(paths.variances > 0)
+    p_keep = 2 * sstats.norm.cdf(0.2) - 1
+    unchanged = paths.variances[2:] == paths.variances[1:-1]
+    # a step changes the model only if both points are kept: probability p_keep^2
+    assert_within(stats.mean((~unchanged).astype(float).ravel()), p_keep**2)
+
+
 def test_widget_compute_and_draw():
+    import math
+
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    view = phenomenon_widgets.compute_sources(size=None, separation=2.0, trim=3.0, generations=20)
+    view = phenomenon_widgets.compute_sources(size=math.inf, separation=2.0, trim=3.0, generations=20)
     np.testing.assert_allclose(view.median, view.infinite)
     assert list(view.shown) == [1, 2, 6, 20]
-    fig, axes = plt.subplots(1, 2)
-    phenomenon_widgets.draw_sources(axes, phenomenon_widgets.compute_sources(generations=30, n_chains=50))
+    same = phenomenon_widgets.compute_sources(size=None, separation=2.0, trim=3.0, generations=20)
+    np.testing.assert_allclose(same.median, view.median)
+    view = phenomenon_widgets.compute_sources(generations=30, n_chains=50)
+    # the fitted densities drawn are those of the run whose final variance is the median one
+    assert view.fitted_densities.shape == (len(view.shown), view.grid.size)
+    fig = plt.figure(figsize=phenomenon_widgets.FIGSIZE)
+    phenomenon_widgets.draw_sources(fig, view)
+    assert len(fig.axes) == 2
     plt.close(fig)
 
 
@@ -161,6 +209,7 @@ def test_widget_compute_and_draw():
     lambda: phenomenon.simulate_sources(10, 5, 2, trim=-1.0),
     lambda: phenomenon.simulate_sources(10.5, 5, 2),
     lambda: phenomenon.infinite_data_variances(-1),
+    lambda: phenomenon.mixture_w2sq_to_fit((1.0,), (0.0,), (1.0,), points=10),
     lambda: phenomenon_widgets.compute_sources(separation=-1.0),
 ])
 def test_bad_inputs_raise_value_error(call):
