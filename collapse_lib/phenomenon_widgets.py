@@ -119,25 +119,15 @@ def draw_sources(figure, view: SourcesView) -> None:
 
 
 def sources_widget():
-    """Sliders for M, the mixture separation, the outlier filter and the number of generations.
-
-    The widget's figure is closed in pyplot right after it is made (it still
-    renders): otherwise the inline backend would show it again at the next
-    ``plt.show()`` of the notebook.
-    """
+    """Sliders for M, the mixture separation, the outlier filter and the number of generations."""
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
 
     def labelled(values):
         return [("∞", value) if value == math.inf else (f"{value:g}", value) for value in values]
 
-    before = set(plt.get_fignums())
-    box = interactive_figure(compute_sources, draw_sources, {
+    return interactive_figure(compute_sources, draw_sources, {
         "size": widgets.SelectionSlider(options=labelled(SIZES), value=20, description="M"),
         "separation": widgets.FloatSlider(value=2.0, min=0.0, max=4.0, step=0.25, description="separation"),
         "trim": widgets.SelectionSlider(options=labelled(TRIMS), value=math.inf, description="filter k"),
         "generations": widgets.IntSlider(value=100, min=10, max=200, step=10, description="generations"),
     }, figsize=FIGSIZE)
-    for number in set(plt.get_fignums()) - before:
-        plt.close(number)
-    return box
