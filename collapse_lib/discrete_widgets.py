@@ -20,6 +20,9 @@ from .widgets import interactive_figure, light_log_axis
 FIGSIZE = (13, 3.8)
 """Size of the widget's figure, in inches (three panels side by side)."""
 
+STACKED_FIGSIZE = (7.5, 10)
+"""Size of the static figure with the three panels stacked (``draw_zipf_collapse(..., stacked=True)``)."""
+
 
 _PLAIN = FuncFormatter(lambda value, _: f"{value:g}")
 """Tick labels as plain text (1e-05, 100): mathtext labels cost more than the rest of a redraw."""
@@ -70,16 +73,22 @@ def compute_zipf_collapse(vocabulary: int = 2000, exponent: float = 1.1, size: i
     )
 
 
-def draw_zipf_collapse(figure, data: ZipfCollapse) -> None:
+def draw_zipf_collapse(figure, data: ZipfCollapse, stacked: bool = False) -> None:
     """Draw rank-frequency, surviving vocabulary and masses on three panels of ``figure``.
 
     Built for speed (one slider move must redraw in well under 100 ms): fixed
     margins instead of a layout engine, chains as one LineCollection per panel,
     coloured text labels instead of legends, titles at a fixed height, no minor ticks and plain
-    tick labels on the log axes.
+    tick labels on the log axes. The widget puts the panels side by side; ``stacked=True``
+    puts them one above the other, for a static figure at the width of a page
+    (use a figure of about :data:`STACKED_FIGSIZE`).
     """
-    rank_ax, count_ax, mass_ax = figure.subplots(1, 3)
-    figure.subplots_adjust(left=0.07, right=0.99, bottom=0.16, top=0.9, wspace=0.33)
+    if stacked:
+        rank_ax, count_ax, mass_ax = figure.subplots(3, 1)
+        figure.subplots_adjust(left=0.15, right=0.96, bottom=0.07, top=0.96, hspace=0.5)
+    else:
+        rank_ax, count_ax, mass_ax = figure.subplots(1, 3)
+        figure.subplots_adjust(left=0.07, right=0.99, bottom=0.16, top=0.9, wspace=0.33)
     ranks = np.arange(1, data.probabilities.size + 1)
     n = int(data.generations[-1])
     # the original law is a smooth curve in log-log: 200 log-spaced ranks draw it as well as all V

@@ -76,9 +76,10 @@ def compute_sources(size=20, separation: float = 2.0, trim=math.inf, generations
     # the typical run: the chain whose final variance is closest to the median (in log scale)
     run = int(np.argmin(np.abs(np.log(paths.variances[-1]) - np.log(median[-1]))))
     centres, scales = paths.means[shown, run], np.sqrt(paths.variances[shown, run])
-    # the grid covers the data and the typical run's fits, which may have wandered away
-    grid = np.linspace(min(-separation - 4.0, (centres - 3 * scales).min()),
-                       max(separation + 4.0, (centres + 3 * scales).max()), 300)
+    # the grid covers the data and the typical run's fits (to 4 sd, so that a narrow
+    # fit far out is not drawn against the frame), which may have wandered away
+    grid = np.linspace(min(-separation - 4.0, (centres - 4 * scales).min()),
+                       max(separation + 4.0, (centres + 4 * scales).max()), 300)
     fitted = stats.norm.pdf(grid[None, :], centres[:, None], scales[:, None])
     return SourcesView(np.arange(generations + 1), low, median, high, infinite, grid,
                        phenomenon.mixture_pdf(grid, *mixture), shown, fitted)
