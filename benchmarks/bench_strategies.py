@@ -42,7 +42,7 @@ def run() -> None:
         strategies_widgets.FIGSIZE
     table(["", "median ms"], [
         ["default view (M=20, f=0.1, n=100)", widget_update_ms(compute, draw, size)],
-        ["n = 1000 generations, M = 500", widget_update_ms(compute, draw, size, generations=1000, size=500)],
+        ["n = 400 generations, M = 500 (slider maxima)", widget_update_ms(compute, draw, size, generations=400, size=500)],
     ], [40, 12])
 
 

@@ -41,7 +41,7 @@ class StrategyView(NamedTuple):
 
 
 def compute_strategies(size: int = 20, fraction: float = 0.1, generations: int = 100, kind: str = "linear",
-                       estimator: str = "unbiased", n_chains: int = 400, seed: int = 0) -> StrategyView:
+                       estimator: str = "unbiased", n_chains: int = 200, seed: int = 0) -> StrategyView:
     """Closed-form moments and a simulation (exact method) of every strategy, sigma^2 = 1."""
     size = validation.integer(size, "size", minimum=2)
     n_chains = validation.integer(n_chains, "n_chains", minimum=4)
@@ -103,7 +103,7 @@ def strategies_widget():
     return interactive_figure(compute_strategies, draw_strategies, {
         "fraction": widgets.FloatSlider(value=0.1, min=0.0, max=1.0, step=0.01, description="real fraction f"),
         "size": widgets.IntSlider(value=20, min=2, max=500, description="M"),
-        "generations": widgets.IntSlider(value=100, min=5, max=1000, step=5, description="generations n"),
+        "generations": widgets.IntSlider(value=100, min=5, max=400, step=5, description="generations n"),
         "kind": widgets.Dropdown(options=list(schedules.KINDS[1:]), value="linear", description="growth of M_i"),
         "estimator": estimator_control(),
     }, figsize=FIGSIZE)
