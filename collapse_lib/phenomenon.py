@@ -136,9 +136,18 @@ def trimmed_variance_factor(trim) -> np.ndarray:
     deviations from the fitted mean, then fits mean and variance, returns c(k) sigma^2
     even with infinite data: sigma_n^2 = c(k)^n sigma^2. Vectorised over ``trim`` > 0.
     Symbolic: :func:`trimmed_variance_factor_symbolic`.
+
+    The formula above cancels catastrophically for small k (c(k) ~ k^2 / 3). The
+    function evaluates the same quantity as a ratio of regularised incomplete gamma
+    functions, using E[Z^2; |Z| <= k] = P(chi2_3 <= k^2) and P(|Z| <= k) = P(chi2_1 <= k^2):
+
+        c(k) = P(3/2, k^2/2) / P(1/2, k^2/2),
+
+    which keeps full relative precision for every k > 0.
     """
     k = validation.positive_array(trim, "trim")
-    return 1.0 - 2.0 * k * stats.norm.pdf(k) / (2.0 * stats.norm.cdf(k) - 1.0)
+    half_k2 = k**2 / 2.0
+    return special.gammainc(1.5, half_k2) / special.gammainc(0.5, half_k2)
 
 
 def trimmed_variance_factor_symbolic():

@@ -53,6 +53,16 @@ def test_trimmed_factor_matches_sympy():
     assert np.all(np.diff(phenomenon.trimmed_variance_factor(trims)) > 0)
 
 
+def test_trimmed_factor_keeps_precision_for_small_trims():
+    tiny = np.array([1e-8, 1e-6, 1e-4])
+    # c(k) = k^2/3 - k^4/45 + ..., so k^2/3 is exact to double precision for these k.
+    np.testing.assert_allclose(phenomenon.trimmed_variance_factor(tiny), tiny**2 / 3, rtol=1e-8)
+    assert np.all(phenomenon.trimmed_variance_factor(tiny) > 0)
+    trims = np.array([0.01, 0.1, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0])
+    old = 1.0 - 2.0 * trims * sstats.norm.pdf(trims) / (2.0 * sstats.norm.cdf(trims) - 1.0)
+    np.testing.assert_allclose(phenomenon.trimmed_variance_factor(trims), old, rtol=1e-9)
+
+
 def test_w2_to_fit_is_zero_for_a_normal_and_positive_for_a_mixture():
     assert phenomenon.mixture_w2sq_to_fit((1.0,), (0.7,), (2.0,)) < 1e-10
     assert phenomenon.mixture_w2sq_to_fit((0.5, 0.5), (1.0, 1.0), (3.0, 3.0)) < 1e-10
