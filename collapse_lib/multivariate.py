@@ -30,6 +30,8 @@ Chapter: *The multivariate Gaussian model*.
 
 from __future__ import annotations
 
+import numbers
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -307,6 +309,9 @@ def compare_in_distribution(paths_a: Paths, paths_b: Paths, generations, alpha: 
     (Bonferroni), so if the two simulators have the same law the chance that
     any test rejects is at most ``alpha``, whatever the dependence between tests.
     """
+    if isinstance(generations, (numbers.Number, str, bytes)) or not isinstance(generations, (Sequence, np.ndarray)):
+        raise ValueError(f"generations must be a sequence of generation indices, got {generations!r}; "
+                         "wrap a single generation in a list, e.g. [5].")
     stats_a, stats_b = scalar_statistics(paths_a), scalar_statistics(paths_b)
     alpha = validation.probability(alpha, "alpha")
     last = min(paths_a.means.shape[0], paths_b.means.shape[0]) - 1
@@ -328,9 +333,10 @@ def compare_in_distribution(paths_a: Paths, paths_b: Paths, generations, alpha: 
 def sqrtm_psd(cov) -> np.ndarray:
     """Symmetric square root of a (stack of) positive semi-definite matrices, through eigh.
 
-    Eigenvalues that rounding made slightly negative are set to zero.
+    ``cov`` must pass :func:`covariance_matrix` (square, symmetric, positive
+    semi-definite). Eigenvalues that rounding made slightly negative are set to zero.
     """
-    cov = validation.finite_array(cov, "cov")
+    cov = covariance_matrix(cov, "cov", strict=False)
     values, vectors = np.linalg.eigh(cov)
     return (vectors * np.sqrt(np.maximum(values, 0.0))[..., None, :]) @ np.swapaxes(vectors, -1, -2)
 
@@ -407,6 +413,9 @@ def representable_generations(size: int, cov, estimator: str = "unbiased", limit
     n = np.arange(horizon + 1)
     reach = np.log(values[-1] / values[0]) + n * (rates[0] - rates[-1]) + 4 * np.sqrt(n * spread)
     over = np.flatnonzero(reach > np.log(limit))
+    if over.size and over[0] == 0:
+        raise ValueError(f"cov already has condition number {values[-1] / values[0]:.3g}, above limit = {limit:.3g}; "
+                         "no generation is representable.")
     return int(over[0] - 1) if over.size else horizon
 
 

@@ -168,6 +168,8 @@ def infinite_data_variances(generations: int, weights=(1.0,), means=(0.0,), vari
     """
     generations = validation.integer(generations, "generations", minimum=0)
     _, variance = mixture_moments(weights, means, variances)
+    if trim is not None and np.ndim(trim) != 0:
+        raise ValueError(f"trim must be a single positive number (or None), got {trim!r}.")
     factor = 1.0 if trim is None else float(trimmed_variance_factor(trim))
     return variance * factor ** np.maximum(np.arange(generations + 1) - 1, 0)
 

@@ -119,6 +119,8 @@ def check(exercise: str, answer) -> Result:
 
     Never shows the reference answer. Raises ValueError for an unknown label.
     """
+    if not isinstance(exercise, str):
+        raise ValueError(f"exercise must be a label (a string), got {exercise!r}.")
     answers = _answers()
     if exercise not in answers:
         raise ValueError(f"exercise must be one of the labels with a self-check {sorted(answers)}, got {exercise!r}.")

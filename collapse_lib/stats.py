@@ -7,6 +7,7 @@ check can neither flake nor pass by accident.
 
 from __future__ import annotations
 
+import numbers
 from typing import NamedTuple
 
 import numpy as np
@@ -21,9 +22,18 @@ class Estimate(NamedTuple):
     se: np.ndarray
 
 
+def _axis(samples: np.ndarray, axis) -> int:
+    """Return ``axis`` if it is an integer naming an axis of ``samples``."""
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral) or not -samples.ndim <= axis < samples.ndim:
+        raise ValueError(f"axis must be an integer between {-samples.ndim} and {samples.ndim - 1} "
+                         f"for samples of shape {samples.shape}, got {axis!r}.")
+    return int(axis)
+
+
 def mean(samples, axis: int = -1) -> Estimate:
     """Sample mean and its standard error s / sqrt(N) along ``axis``."""
     samples = validation.finite_array(samples, "samples")
+    axis = _axis(samples, axis)
     count = samples.shape[axis]
     if count < 2:
         raise ValueError(f"samples needs at least 2 values along axis {axis}, got {count}.")
@@ -33,6 +43,7 @@ def mean(samples, axis: int = -1) -> Estimate:
 def variance(samples, axis: int = -1) -> Estimate:
     """Unbiased sample variance and its standard error sqrt((m4 - s^4) / N) (delta method)."""
     samples = validation.finite_array(samples, "samples")
+    axis = _axis(samples, axis)
     count = samples.shape[axis]
     if count < 4:
         raise ValueError(f"samples needs at least 4 values along axis {axis}, got {count}.")
@@ -44,5 +55,10 @@ def variance(samples, axis: int = -1) -> Estimate:
 
 def z_scores(estimate: Estimate, exact) -> np.ndarray:
     """(estimate - exact) / se: how many standard errors separate simulation and theory."""
+    if not isinstance(estimate, Estimate):
+        raise ValueError(f"estimate must be the Estimate returned by stats.mean or stats.variance, got {type(estimate).__name__}.")
+    se = validation.finite_array(estimate.se, "estimate.se")
+    if np.any(se <= 0):
+        raise ValueError("estimate.se must hold strictly positive standard errors only.")
     exact = validation.finite_array(exact, "exact")
     return (np.asarray(estimate.value) - exact) / np.asarray(estimate.se)

@@ -231,6 +231,8 @@ def w2sq_paths(paths: Paths, mu: float = 0.0, sigma2: float = 1.0) -> np.ndarray
     """W_2^2 between N(mu, sigma^2) and every fitted model of ``paths`` (same shape as its arrays)."""
     if not isinstance(paths, Paths):
         raise ValueError("paths must be the Paths returned by a simulator.")
+    mu = validation.finite_real(mu, "mu")
+    sigma2 = validation.positive_real(sigma2, "sigma2")
     return wasserstein.w2_squared_normal(paths.means, paths.variances, mu, sigma2)
 
 
@@ -334,6 +336,8 @@ def w2sq_bracket(mean_error, variance, fourth=None, sigma2: float = 1.0):
     """
     sigma2 = validation.positive_real(sigma2, "sigma2")
     x = validation.finite_array(mean_error, "mean_error")
+    if np.any(x < 0):
+        raise ValueError("mean_error must hold non-negative numbers only (it is E[(mu_n - mu)^2]).")
     v = validation.positive_array(variance, "variance")
     lower = x + (np.sqrt(v) - np.sqrt(sigma2)) ** 2
     if fourth is None:

@@ -75,6 +75,8 @@ def sample_sizes(sizes, name: str = "sizes", minimum: int = 2) -> np.ndarray:
         raise ValueError(f"{name} must hold finite numbers, got {array.tolist()}.")
     if array.size and not np.all(array == np.round(array)):
         raise ValueError(f"{name} must hold whole numbers, got {array.tolist()}.")
+    if array.size and np.max(np.abs(array)) > 2**53:
+        raise ValueError(f"every sample size in {name} must be at most 2**53, got {array.tolist()}.")
     array = array.astype(np.int64)
     if array.size and array.min() < minimum:
         raise ValueError(f"every sample size in {name} must be at least {minimum}, got {int(array.min())}.")

@@ -298,6 +298,15 @@ def test_bad_arguments_raise():
         mv.bartlett_factor(2, 10, 3)
     with pytest.raises(ValueError, match="semi-definite"):
         mv.w2_squared_normal([0, 0], [[1, 0], [0, -1]], [0, 0], np.eye(2))
+    paths = mv.simulate_exact([5, 5, 5], 10, np.eye(2), rng=0)
+    with pytest.raises(ValueError, match="generations"):
+        mv.compare_in_distribution(paths, paths, 2)
+    with pytest.raises(ValueError, match="square"):
+        mv.sqrtm_psd(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="semi-definite"):
+        mv.sqrtm_psd([[1.0, 0.0], [0.0, -1.0]])
+    with pytest.raises(ValueError, match="limit"):
+        mv.representable_generations(10, np.diag([1.0, 1e-30]))
     with pytest.raises(ValueError, match="means must end"):
         mv.w2_squared_normal([0, 0, 0], np.eye(2), [0, 0], np.eye(2))
     with pytest.raises(ValueError, match="paths"):

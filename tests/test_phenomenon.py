@@ -219,6 +219,7 @@ def test_widget_compute_and_draw():
     lambda: phenomenon.simulate_sources(10, 5, 2, trim=-1.0),
     lambda: phenomenon.simulate_sources(10.5, 5, 2),
     lambda: phenomenon.infinite_data_variances(-1),
+    lambda: phenomenon.infinite_data_variances(3, trim=[1, 2]),
     lambda: phenomenon.mixture_w2sq_to_fit((1.0,), (0.0,), (1.0,), points=10),
     lambda: phenomenon_widgets.compute_sources(separation=-1.0),
 ])

@@ -103,6 +103,12 @@ def test_unknown_label_raises(label):
         selfcheck.check(label, 1.0)
 
 
+@pytest.mark.parametrize("label", [3, None, ["ex-gauss"]])
+def test_non_string_label_raises(label):
+    with pytest.raises(ValueError, match="exercise"):
+        selfcheck.check(label, 1.0)
+
+
 def test_unknown_label_raises_with_synthetic_store(synthetic_store):
     with pytest.raises(ValueError):
         selfcheck.check("ex-not-there", 1.0)

@@ -267,6 +267,7 @@ def test_simulators_are_reproducible_and_shaped():
         lambda: S.accumulate_limits(10, terms=3),
         lambda: S.w2sq_paths((np.zeros(2), np.ones(2))),
         lambda: S.w2sq_bracket([0.1], [-1.0]),
+        lambda: S.w2sq_bracket([-0.1], [1.0]),
         lambda: S.real_count(10, True),
         lambda: SS.infinite_product(1 + 1 / SS.k, SS.k),
     ],
@@ -274,3 +275,10 @@ def test_simulators_are_reproducible_and_shaped():
 def test_bad_inputs_raise(call):
     with pytest.raises(ValueError):
         call()
+
+
+@pytest.mark.parametrize("sigma2", [0.0, -1.0])
+def test_w2sq_paths_rejects_a_non_positive_sigma2(sigma2):
+    paths = S.simulate_replace(10, 3, 2, rng=0)
+    with pytest.raises(ValueError, match="sigma2"):
+        S.w2sq_paths(paths, 0, sigma2)

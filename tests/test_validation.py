@@ -41,6 +41,14 @@ GOOD = schedules.constant(5, 3)
         (lambda: stats.mean([1.0]), "at least 2"),
         (lambda: stats.variance([1.0, np.inf, 2.0, 3.0]), "finite"),
         (lambda: validation.probability(1.5, "fraction"), "fraction"),
+        (lambda: stats.mean(np.ones((3, 4)), axis=2), "axis"),
+        (lambda: stats.mean(np.ones((3, 4)), axis=0.5), "axis"),
+        (lambda: stats.variance(np.ones((3, 4)), axis=-3), "axis"),
+        (lambda: stats.z_scores((1.0, 0.1), 1.0), "estimate"),
+        (lambda: stats.z_scores(stats.Estimate(np.array(1.0), np.array(0.0)), 1.0), "estimate.se"),
+        (lambda: stats.z_scores(stats.Estimate(np.array(1.0), np.array(-1.0)), 1.0), "estimate.se"),
+        (lambda: validation.sample_sizes([1e20]), "sizes"),
+        (lambda: validation.sample_sizes([2.0**53 + 2]), "2\\*\\*53"),
     ],
 )
 def test_bad_input_raises_value_error_naming_the_problem(call, message):
