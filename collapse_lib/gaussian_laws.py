@@ -225,12 +225,28 @@ def generation_one_cf(t, size: int, mu: float = 0.0, sigma2: float = 1.0, estima
     return np.exp(1j * mu * t - sigma2 * t**2 / (2 * size)) * (1 + sigma2 * t**2 / d) ** (-(size - 1) / 2)
 
 
+def generation_one_excess_kurtosis(size: int, estimator: str = "unbiased") -> float:
+    """Excess kurtosis kappa_4 / kappa_2^2 of one sample X^1 of generation 1.
+
+    (6 nu / d^2) / (nu/d + 1/M)^2 with nu = M - 1 and d = M - 1 (unbiased) or M (mle);
+    about 6 / M. Symbolic: :func:`collapse_lib.gaussian_symbolic.generation_one_cumulants`.
+    Chapter: the one-dimensional Gaussian.
+    """
+    size = validation.integer(size, "size", minimum=2)
+    d = float(validation.variance_denominator(np.array([size]), estimator)[0])
+    nu = size - 1.0
+    return (6 * nu / d**2) / (nu / d + 1.0 / size) ** 2
+
+
 def variance_gamma_pdf(x, shape: float, alpha: float, location: float = 0.0) -> np.ndarray:
     """Symmetric variance-gamma density VG(lambda, alpha, beta = 0, m).
 
     alpha^(2 lambda) |x - m|^(lambda - 1/2) K_{lambda - 1/2}(alpha |x - m|)
     / (sqrt(pi) Gamma(lambda) (2 alpha)^(lambda - 1/2)); it is the law of
     m + sqrt(V) Z with V ~ Gamma(shape lambda, rate alpha^2 / 2).
+
+    Raises ValueError when the scaled Bessel function ``scipy.special.kve``
+    overflows at some x != m (large shapes, e.g. lambda = 500, or x very close to m).
     """
     x = validation.finite_array(x, "x")
     shape = validation.positive_real(shape, "shape")
@@ -238,11 +254,16 @@ def variance_gamma_pdf(x, shape: float, alpha: float, location: float = 0.0) -> 
     location = validation.finite_real(location, "location")
     r = np.abs(x - location)
     order = shape - 0.5
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        bessel = special.kve(order, alpha * r)
+    if np.any(np.isinf(bessel) & (r > 0)):
+        raise ValueError(f"shape = {shape:g} is too large for these x: scipy.special.kve overflows "
+                         "(the variance-gamma density is only available where K_(shape - 1/2) is finite).")
     with np.errstate(divide="ignore", invalid="ignore"):
         log_density = (
             2 * shape * np.log(alpha)
             + order * np.log(r)
-            + np.log(special.kve(order, alpha * r))
+            + np.log(bessel)
             - alpha * r
             - 0.5 * np.log(np.pi)
             - special.gammaln(shape)

@@ -167,7 +167,7 @@ def compute_generation_one(size: int = 3, estimator: str = "unbiased") -> Genera
     """Density of X^1 (sigma = 1): exact, the normal of the same variance, the moment-matched VG."""
     x = np.linspace(-8, 8, 801)
     variance = float(gaussian_laws.sample_variance(schedules.constant(size, 1), 1.0, estimator)[1])
-    kurtosis = excess_kurtosis_generation_one(size, estimator)
+    kurtosis = gaussian_laws.generation_one_excess_kurtosis(size, estimator)
     shape = 3.0 / kurtosis                      # VG(lambda, alpha): excess kurtosis 3/lambda
     alpha = np.sqrt(2 * shape / variance)       # and variance 2 lambda / alpha^2
     return GenerationOne(
@@ -177,14 +177,6 @@ def compute_generation_one(size: int = 3, estimator: str = "unbiased") -> Genera
         matched_vg=gaussian_laws.variance_gamma_pdf(x, shape, alpha),
         size=size,
     )
-
-
-def excess_kurtosis_generation_one(size: int, estimator: str = "unbiased") -> float:
-    """kappa_4 / kappa_2^2 of X^1: (6 nu / d^2) / (nu/d + 1/M)^2 with nu = M - 1."""
-    size = validation.integer(size, "size", minimum=2)
-    d = float(validation.variance_denominator(np.array([size]), estimator)[0])
-    nu = size - 1.0
-    return (6 * nu / d**2) / (nu / d + 1.0 / size) ** 2
 
 
 def draw_generation_one(figure, data: GenerationOne) -> None:

@@ -95,6 +95,15 @@ def test_generation_one_density_has_the_derived_moments(estimator):
     assert (x**4 * density * step).sum() - 3 * variance**2 == pytest.approx(fourth, rel=1e-3)
 
 
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_generation_one_excess_kurtosis_matches_the_cumulants(estimator):
+    kappa = gs.generation_one_cumulants(gs.M, estimator)
+    for size in (2, 3, 6, 50, 1000):
+        values = {gs.M: size, gs.mu: 0, gs.sigma: 1}
+        expected = float((kappa[3] / kappa[1] ** 2).subs(values))
+        assert gaussian_laws.generation_one_excess_kurtosis(size, estimator) == pytest.approx(expected, rel=1e-12)
+
+
 def test_generation_one_is_not_variance_gamma_but_its_deviation_is():
     # the cf factorises as normal x VG; the VG factor alone is the library's VG cf with lambda=(M-1)/2, alpha^2 = d/sigma^2
     size = gs.M

@@ -43,7 +43,7 @@ def test_matched_variance_gamma_has_the_moments_of_generation_one():
     step = data.x[1] - data.x[0]
     variance = gaussian_laws.sample_variance([6])[1]
     assert (data.x**2 * data.matched_vg * step).sum() == pytest.approx(variance, rel=2e-2)
-    assert gw.excess_kurtosis_generation_one(6) == pytest.approx(6 * 36 / (5 * 49))
+    assert gaussian_laws.generation_one_excess_kurtosis(6) == pytest.approx(6 * 36 / (5 * 49))
 
 
 def test_widgets_build_with_their_controls():

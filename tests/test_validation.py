@@ -33,6 +33,7 @@ GOOD = schedules.constant(5, 3)
         (lambda: gaussian_laws.generation_one_pdf([0.0, np.nan], 5), "x"),
         (lambda: gaussian_laws.generation_one_pdf([0.0], 1), "size"),
         (lambda: gaussian_laws.variance_gamma_pdf([0.0], -1.0, 1.0), "shape"),
+        (lambda: gaussian_laws.variance_gamma_pdf([0.5, 1.0, 3.0], 500.0, 1.0), "shape"),
         (lambda: wasserstein.w2_squared_normal(0, -1, 0, 1), "non-negative"),
         (lambda: wasserstein.w2_squared_normal(0, 1, np.nan, 1), "mean_b"),
         (lambda: schedules.constant(1, 5), "size"),
