@@ -29,6 +29,8 @@ GOOD = schedules.constant(5, 3)
         (lambda: gaussian_laws.expected_w2sq(GOOD, sigma2=np.nan), "sigma2"),
         (lambda: gaussian_laws.expected_w2sq(GOOD, estimator="MLE"), "estimator"),
         (lambda: gaussian_laws.expected_w2sq_series(GOOD, order=3), "order"),
+        (lambda: gaussian_laws.variance_w2sq([10, 10**7]), "variance_w2sq_series"),
+        (lambda: gaussian_laws.variance_w2sq([10**6 + 1]), "sizes"),
         (lambda: gaussian_laws.ratio_moment(-3, [5]), "infinite"),
         (lambda: gaussian_laws.generation_one_pdf([0.0, np.nan], 5), "x"),
         (lambda: gaussian_laws.generation_one_pdf([0.0], 1), "size"),
