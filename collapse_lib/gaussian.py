@@ -23,6 +23,7 @@ fitted parameters, row 0 the data law. Chapter: *The 1D Gaussian model*.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import numpy as np
@@ -31,6 +32,18 @@ from . import validation
 
 _BLOCK_VALUES = 1 << 22
 """Direct simulation draws at most this many normals at once (32 MiB), chains in blocks."""
+
+
+def chain_blocks(n_chains: int, values_per_chain: int) -> Iterator[slice]:
+    """Slices of consecutive chains, each block holding at most :data:`_BLOCK_VALUES` values.
+
+    A block has max(1, _BLOCK_VALUES // values_per_chain) chains (the last one
+    fewer), so a simulator that draws ``values_per_chain`` normals per chain never
+    allocates more than about 32 MiB at once (unless one chain alone needs more).
+    """
+    block = max(1, _BLOCK_VALUES // max(1, int(values_per_chain)))
+    for start in range(0, n_chains, block):
+        yield slice(start, min(start + block, n_chains))
 
 
 class Paths(NamedTuple):
@@ -82,9 +95,7 @@ def simulate_direct(sizes, n_chains: int, mu: float = 0.0, sigma2: float = 1.0,
     paths = _start(sizes, n_chains, mu, sigma2)
     ddof = 1 if estimator == "unbiased" else 0
     for i, size in enumerate(sizes):
-        block = max(1, _BLOCK_VALUES // int(size))
-        for start in range(0, n_chains, block):
-            chains = slice(start, min(start + block, n_chains))
+        for chains in chain_blocks(n_chains, int(size)):
             centre = paths.means[i, chains, None]
             scale = np.sqrt(paths.variances[i, chains, None])
             sample = centre + scale * rng.standard_normal((centre.shape[0], int(size)))

@@ -38,10 +38,7 @@ import numpy as np
 from scipy import special
 from scipy import stats as scipy_stats
 
-from . import gaussian_laws, strategies, validation
-
-_BLOCK_VALUES = 1 << 22
-"""Direct simulation draws at most this many normals at once (32 MiB), chains in blocks."""
+from . import gaussian, gaussian_laws, strategies, validation
 
 SHAPES = ("isotropic", "elongated")
 """Named initial covariances of :func:`initial_covariance`."""
@@ -178,9 +175,7 @@ def simulate_direct(sizes, n_chains: int, cov, mean=None, estimator: str = "unbi
     dim = cov.shape[0]
     denominators = validation.variance_denominator(sizes, estimator)
     for i, size in enumerate(sizes):
-        block = max(1, _BLOCK_VALUES // (int(size) * dim))
-        for start in range(0, n_chains, block):
-            chains = slice(start, min(start + block, n_chains))
+        for chains in gaussian.chain_blocks(n_chains, int(size) * dim):
             factor = paths.factors[i, chains]
             noise = rng.standard_normal((factor.shape[0], int(size), dim))
             sample = paths.means[i, chains, None, :] + noise @ np.swapaxes(factor, -1, -2)
@@ -533,10 +528,8 @@ def simulate_mix(size: int, fraction: float, generations: int, n_chains: int, co
     dim = cov.shape[0]
     real_factor = np.linalg.cholesky(cov)
     denominator = float(validation.variance_denominator(size, estimator))
-    block = max(1, _BLOCK_VALUES // (size * dim))
     for i in range(generations):
-        for start in range(0, n_chains, block):
-            chains = slice(start, min(start + block, n_chains))
+        for chains in gaussian.chain_blocks(n_chains, size * dim):
             count = paths.factors[i, chains].shape[0]
             fresh = mean + rng.standard_normal((count, real, dim)) @ real_factor.T
             synthetic = paths.means[i, chains, None, :] + rng.standard_normal(

@@ -34,9 +34,6 @@ STRATEGIES = ("replace", "mix", "accumulate", "grow")
 METHODS = ("exact", "direct")
 """``"exact"``: draw the fitted statistics from their laws; ``"direct"``: draw and fit the points."""
 
-_BLOCK_VALUES = 1 << 22
-"""Direct simulators hold at most this many points at once (32 MiB); chains go in blocks."""
-
 
 class Moments(NamedTuple):
     """E[(mu_n - mu)^2] and E[sigma_n^2] for n = 0..N (arrays of length N + 1)."""
@@ -148,11 +145,9 @@ def simulate_mix(size: int, fraction: float, generations: int, n_chains: int, mu
     synthetic = size - real
     denominator = size - 1 if estimator == "unbiased" else size
     if method == "direct":
-        block = max(1, _BLOCK_VALUES // size)
         is_real = np.arange(size) < real
         for i in range(generations):
-            for start in range(0, n_chains, block):
-                chains = slice(start, min(start + block, n_chains))
+            for chains in gaussian.chain_blocks(n_chains, size):
                 centre = np.where(is_real, mu, paths.means[i, chains, None])
                 scale = np.where(is_real, np.sqrt(sigma2), np.sqrt(paths.variances[i, chains, None]))
                 sample = centre + scale * rng.standard_normal((centre.shape[0], size))
@@ -188,9 +183,7 @@ def simulate_accumulate(size: int, generations: int, n_chains: int, mu: float = 
     paths = _start(generations, n_chains, mu, sigma2)
     ddof = 1 if estimator == "unbiased" else 0
     if method == "direct":
-        block = max(1, _BLOCK_VALUES // max(1, generations * size))
-        for start in range(0, n_chains, block):
-            chains = slice(start, min(start + block, n_chains))
+        for chains in gaussian.chain_blocks(n_chains, generations * size):
             count = chains.stop - chains.start
             pool = np.empty((count, generations * size))
             for i in range(generations):
