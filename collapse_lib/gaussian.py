@@ -46,6 +46,21 @@ def chain_blocks(n_chains: int, values_per_chain: int) -> Iterator[slice]:
         yield slice(start, min(start + block, n_chains))
 
 
+def chi_square(rng: np.random.Generator, dof, size) -> np.ndarray:
+    """Chi-square draws chi^2_dof = 2 G, G ~ Gamma(shape dof / 2, scale 1), of shape ``size``.
+
+    ``dof`` is a non-negative number or an array broadcasting to ``size`` (one
+    degree of freedom per column, as in Bartlett's factor). A scalar ``dof = 0``
+    gives zeros without drawing: a block of one point has no spread.
+    """
+    dof = np.asarray(dof, dtype=float)
+    if np.any(dof < 0):
+        raise ValueError(f"dof must be non-negative degrees of freedom, got {dof.tolist()}.")
+    if dof.ndim == 0 and dof == 0:
+        return np.zeros(size)
+    return 2.0 * rng.standard_gamma(dof / 2.0, size)
+
+
 class Paths(NamedTuple):
     """Fitted parameters of every generation: arrays of shape (n + 1, n_chains)."""
 
@@ -120,7 +135,7 @@ def simulate_exact(sizes, n_chains: int, mu: float = 0.0, sigma2: float = 1.0,
     for i, size in enumerate(sizes):
         scale = np.sqrt(paths.variances[i] / size)
         paths.means[i + 1] = paths.means[i] + scale * rng.standard_normal(n_chains)
-        gamma = rng.standard_gamma((size - 1) / 2.0, n_chains)
+        gamma = chi_square(rng, size - 1, n_chains) / 2.0   # G_i, exactly (halving is exact)
         paths.variances[i + 1] = paths.variances[i] * (2.0 / denominators[i]) * gamma
     return paths
 

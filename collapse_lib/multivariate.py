@@ -212,9 +212,8 @@ def bartlett_factor(degrees_of_freedom: int, n_chains: int, dim: int, rng=0) -> 
     n_chains = validation.integer(n_chains, "n_chains", minimum=1)
     rng = validation.generator(rng)
     factor = np.zeros((n_chains, dim, dim))
-    shapes = (nu - np.arange(dim)) / 2.0
     diagonal = np.arange(dim)
-    factor[:, diagonal, diagonal] = np.sqrt(2.0 * rng.standard_gamma(shapes, (n_chains, dim)))
+    factor[:, diagonal, diagonal] = np.sqrt(gaussian.chi_square(rng, nu - diagonal, (n_chains, dim)))
     below = np.tril_indices(dim, -1)
     factor[:, below[0], below[1]] = rng.standard_normal((n_chains, below[0].size))
     return factor

@@ -82,11 +82,6 @@ def _start(generations, n_chains, mu, sigma2) -> Paths:
     return Paths(means, variances)
 
 
-def _chi_square(rng, dof: int, n_chains: int) -> np.ndarray:
-    """chi^2_dof draws; chi^2_0 is the constant 0 (a block of one point has no spread)."""
-    return 2.0 * rng.standard_gamma(dof / 2.0, n_chains) if dof > 0 else np.zeros(n_chains)
-
-
 # --- simulators -----------------------------------------------------------------------
 
 
@@ -158,7 +153,7 @@ def simulate_mix(size: int, fraction: float, generations: int, n_chains: int, mu
         spread = np.sqrt(paths.variances[i])
         real_mean = mu + np.sqrt(sigma2 / max(real, 1)) * rng.standard_normal(n_chains)
         synthetic_mean = paths.means[i] + spread / np.sqrt(max(synthetic, 1)) * rng.standard_normal(n_chains)
-        squares = sigma2 * _chi_square(rng, real - 1, n_chains) + paths.variances[i] * _chi_square(
+        squares = sigma2 * gaussian.chi_square(rng, real - 1, n_chains) + paths.variances[i] * gaussian.chi_square(
             rng, synthetic - 1, n_chains)
         squares += (real * synthetic / size) * (real_mean - synthetic_mean) ** 2
         paths.means[i + 1] = (real * real_mean + synthetic * synthetic_mean) / size
@@ -197,7 +192,7 @@ def simulate_accumulate(size: int, generations: int, n_chains: int, mu: float = 
     for i in range(generations):
         z = rng.standard_normal(n_chains)
         paths.means[i + 1] = paths.means[i] + np.sqrt(paths.variances[i] / size) * z / (i + 1)
-        squares += paths.variances[i] * (_chi_square(rng, size - 1, n_chains) + i / (i + 1) * z**2)
+        squares += paths.variances[i] * (gaussian.chi_square(rng, size - 1, n_chains) + i / (i + 1) * z**2)
         paths.variances[i + 1] = squares / ((i + 1) * size - ddof)
     return paths
 

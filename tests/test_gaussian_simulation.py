@@ -91,3 +91,15 @@ def test_variance_gamma_density_matches_its_definition_by_simulation():
     grid = np.linspace(-30, 30, 300001)
     cdf = cumulative_trapezoid(gaussian_laws.variance_gamma_pdf(grid, shape, alpha), grid, initial=0)
     assert sps.kstest(draws, lambda v: np.interp(v, grid, cdf)).pvalue > 1e-4
+
+
+def test_chi_square_draws():
+    rng = np.random.default_rng(0)
+    assert np.array_equal(gaussian.chi_square(rng, 0, 5), np.zeros(5))
+    draws = gaussian.chi_square(np.random.default_rng(1), 7, 400_000)
+    assert abs(stats.z_scores(stats.mean(draws), 7.0)) < 5
+    assert abs(stats.z_scores(stats.variance(draws), 14.0)) < 5
+    columns = gaussian.chi_square(np.random.default_rng(2), np.array([3.0, 9.0]), (200_000, 2))
+    assert np.all(np.abs(stats.z_scores(stats.mean(columns, axis=0), [3.0, 9.0])) < 5)
+    with pytest.raises(ValueError, match="dof"):
+        gaussian.chi_square(rng, -1, 5)
