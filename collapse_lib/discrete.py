@@ -27,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import special
 
-from . import validation
+from . import gaussian_laws, validation
 
 _MAX_VALUES = 1 << 25
 """Largest (generations + 1) * n_chains * K array :func:`simulate` returns (256 MiB)."""
@@ -208,7 +208,7 @@ def expected_heterozygosity(probabilities, sizes) -> np.ndarray:
     probabilities = categorical(probabilities)
     sizes = validation.sample_sizes(sizes, minimum=1)
     start = 1.0 - probabilities @ probabilities
-    return start * np.concatenate(([1.0], np.cumprod(1.0 - 1.0 / sizes)))
+    return start * gaussian_laws.prefix_products(1.0 - 1.0 / sizes)
 
 
 def survival_one_generation(q, size: int) -> np.ndarray:

@@ -31,7 +31,7 @@ def ratio_moment(p: float, sizes, estimator: str = "unbiased") -> np.ndarray:
     return (2.0 / d) ** p * special.poch(nu / 2, p)
 
 
-def _prefix(factors: np.ndarray) -> np.ndarray:
+def prefix_products(factors: np.ndarray) -> np.ndarray:
     """(1, f_0, f_0 f_1, ...): products over the first n generations, n = 0..N."""
     return np.concatenate(([1.0], np.cumprod(factors)))
 
@@ -39,10 +39,10 @@ def _prefix(factors: np.ndarray) -> np.ndarray:
 def _moment_products(sizes, estimator):
     sizes = validation.sample_sizes(sizes)
     validation.estimator(estimator)
-    return sizes, {p: _prefix(ratio_moment(p, sizes, estimator)) for p in (0.5, 1.0, 1.5, 2.0)}
+    return sizes, {p: prefix_products(ratio_moment(p, sizes, estimator)) for p in (0.5, 1.0, 1.5, 2.0)}
 
 
-def _cumulative(terms: np.ndarray) -> np.ndarray:
+def cumulative_sums(terms: np.ndarray) -> np.ndarray:
     """(0, t_0, t_0 + t_1, ...): sums over generations i < n, n = 0..N."""
     return np.concatenate(([0.0], np.cumsum(terms)))
 
@@ -58,7 +58,7 @@ def mean_squared_drift(sizes, sigma2: float = 1.0, estimator: str = "unbiased") 
     """E[(mu_n - mu)^2] = sigma^2 sum_{i<n} A_i / M_i (the mean's random walk)."""
     sigma2 = validation.positive_real(sigma2, "sigma2")
     sizes, products = _moment_products(sizes, estimator)
-    return sigma2 * _cumulative(products[1.0][:-1] / sizes)
+    return sigma2 * cumulative_sums(products[1.0][:-1] / sizes)
 
 
 def sample_variance(sizes, sigma2: float = 1.0, estimator: str = "unbiased") -> np.ndarray:
@@ -76,17 +76,17 @@ def _w2_moments(sizes, sigma2, estimator):
     sizes, products = _moment_products(sizes, estimator)
     A, B, G, H = (products[p] for p in (1.0, 2.0, 0.5, 1.5))
     inverse = 1.0 / sizes
-    mean_d = _cumulative(A[:-1] * inverse)
+    mean_d = cumulative_sums(A[:-1] * inverse)
     mean_v = A - 2 * G + 1
     # sum_{i<j<n} B_i A_j / (A_i M_i M_j) = sum_{j<n} (A_j / M_j) sum_{i<j} B_i / (A_i M_i)
-    inner = _cumulative(B[:-1] / A[:-1] * inverse)[:-1]
-    mean_d2 = 3 * _cumulative(B[:-1] * inverse**2) + 6 * _cumulative(A[:-1] * inverse * inner)
+    inner = cumulative_sums(B[:-1] / A[:-1] * inverse)[:-1]
+    mean_d2 = 3 * cumulative_sums(B[:-1] * inverse**2) + 6 * cumulative_sums(A[:-1] * inverse * inner)
     mean_v2 = B - 4 * H + 6 * A - 4 * G + 1
     # sum_{i<n} (B_i A_n / A_i - 2 H_i G_n / G_i + A_i) / M_i
     mean_dv = (
-        A * _cumulative(B[:-1] / A[:-1] * inverse)
-        - 2 * G * _cumulative(H[:-1] / G[:-1] * inverse)
-        + _cumulative(A[:-1] * inverse)
+        A * cumulative_sums(B[:-1] / A[:-1] * inverse)
+        - 2 * G * cumulative_sums(H[:-1] / G[:-1] * inverse)
+        + cumulative_sums(A[:-1] * inverse)
     )
     mean = sigma2 * (mean_d + mean_v)
     second = sigma2**2 * (mean_d2 + 2 * mean_dv + mean_v2)
@@ -125,8 +125,8 @@ def variance_w2sq(sizes, sigma2: float = 1.0, estimator: str = "unbiased") -> np
 def _inverse_sums(sizes):
     """(s1, s2, s11): cumulative sum_i 1/M_i, sum_i 1/M_i^2 and sum_{i<j} 1/(M_i M_j)."""
     inverse = 1.0 / validation.sample_sizes(sizes)
-    s1 = _cumulative(inverse)
-    s2 = _cumulative(inverse**2)
+    s1 = cumulative_sums(inverse)
+    s2 = cumulative_sums(inverse**2)
     return s1, s2, (s1**2 - s2) / 2
 
 
@@ -176,13 +176,13 @@ def log_variance_drift(sizes, estimator: str = "unbiased") -> np.ndarray:
     """
     sizes = validation.sample_sizes(sizes)
     d = validation.variance_denominator(sizes, estimator)
-    return _cumulative(special.digamma((sizes - 1) / 2) + np.log(2.0 / d))
+    return cumulative_sums(special.digamma((sizes - 1) / 2) + np.log(2.0 / d))
 
 
 def log_variance_spread(sizes) -> np.ndarray:
     """Var[log(sigma_n^2 / sigma^2)] = sum_{i<n} psi'((M_i - 1)/2), n = 0..N (either estimator)."""
     sizes = validation.sample_sizes(sizes)
-    return _cumulative(special.polygamma(1, (sizes - 1) / 2))
+    return cumulative_sums(special.polygamma(1, (sizes - 1) / 2))
 
 
 # --- the law of one sample of generation 1 ------------------------------------------

@@ -366,11 +366,6 @@ def w2_to_start(paths: Paths) -> np.ndarray:
 # --- closed forms --------------------------------------------------------------------
 
 
-def _cumulative(terms: np.ndarray) -> np.ndarray:
-    """(0, t_0, t_0 + t_1, ...): sums over generations i < n, n = 0..N."""
-    return np.concatenate(([0.0], np.cumsum(terms, axis=0)))
-
-
 def lyapunov_exponents(size: int, dim: int, estimator: str = "unbiased") -> np.ndarray:
     """gamma_j = psi((M - j)/2) + log(2 / c), j = 1..d: E[log (A_jj^2 / c)] per generation.
 
@@ -423,7 +418,7 @@ def log_det_drift(sizes, dim: int, estimator: str = "unbiased") -> np.ndarray:
     dim = validation.integer(dim, "dim", minimum=1)
     sizes = full_rank_sizes(sizes, dim)
     c = validation.variance_denominator(sizes, estimator)
-    return _cumulative(_log_det_wishart_mean(sizes, dim) - dim * np.log(c))
+    return gaussian_laws.cumulative_sums(_log_det_wishart_mean(sizes, dim) - dim * np.log(c))
 
 
 def _log_det_wishart_mean(sizes: np.ndarray, dim: int) -> np.ndarray:
@@ -437,7 +432,7 @@ def log_det_spread(sizes, dim: int) -> np.ndarray:
     dim = validation.integer(dim, "dim", minimum=1)
     sizes = full_rank_sizes(sizes, dim)
     j = np.arange(1, dim + 1)
-    return _cumulative(special.polygamma(1, (sizes[:, None] - j) / 2).sum(axis=1))
+    return gaussian_laws.cumulative_sums(special.polygamma(1, (sizes[:, None] - j) / 2).sum(axis=1))
 
 
 def log_det_drift_series(sizes, dim: int, estimator: str = "unbiased", order: int = 2) -> np.ndarray:
@@ -454,7 +449,7 @@ def log_det_drift_series(sizes, dim: int, estimator: str = "unbiased", order: in
     inverse = 1.0 / full_rank_sizes(sizes, dim)
     coefficients = symbolic.log_det_drift_coefficients(validation.estimator(estimator), dim)
     per_generation = sum(float(coefficients[k]) * inverse**k for k in range(1, order + 1))
-    return _cumulative(per_generation)
+    return gaussian_laws.cumulative_sums(per_generation)
 
 
 def expected_trace(sizes, cov, estimator: str = "unbiased") -> np.ndarray:
@@ -501,7 +496,7 @@ def expected_w2sq_first_order(sizes, cov, estimator: str = "unbiased") -> np.nda
     cov = covariance_matrix(cov)
     validation.estimator(estimator)
     inverse = 1.0 / full_rank_sizes(sizes, cov.shape[-1])
-    return (np.trace(cov) + covariance_w2_coefficient(cov)) * _cumulative(inverse)
+    return (np.trace(cov) + covariance_w2_coefficient(cov)) * gaussian_laws.cumulative_sums(inverse)
 
 
 # --- fresh data in every generation (mixing) -----------------------------------------

@@ -242,7 +242,7 @@ def _accumulate_factors(size, generations, estimator):
 
 def _accumulate_products(start, ratios, generations):
     """(1, start, start r_1, start r_1 r_2, ...) truncated to length N + 1."""
-    return np.concatenate(([1.0], start * np.concatenate(([1.0], np.cumprod(ratios)))))[: generations + 1]
+    return np.concatenate(([1.0], start * gaussian_laws.prefix_products(ratios)))[: generations + 1]
 
 
 def accumulate_expected_variance(size: int, generations: int, sigma2: float = 1.0,
@@ -276,7 +276,7 @@ def accumulate_mean_squared_error(size: int, generations: int, sigma2: float = 1
     """
     variances = accumulate_expected_variance(size, generations, sigma2, estimator)
     weights = 1.0 / np.arange(1, variances.size) ** 2
-    return np.concatenate(([0.0], np.cumsum(variances[:-1] * weights))) / size
+    return gaussian_laws.cumulative_sums(variances[:-1] * weights) / size
 
 
 def accumulate_variance_limit(size: int, estimator: str = "unbiased") -> float:
