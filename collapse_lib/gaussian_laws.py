@@ -168,6 +168,18 @@ def published_variance_w2sq(sizes, sigma2: float = 1.0) -> np.ndarray:
     return 0.5 * sigma2**2 * (3 * s2 + 8 * pairs)
 
 
+def log_chi_square_mean(dof) -> np.ndarray:
+    """E[log chi^2_k] = psi(k/2) + log 2, vectorised over the degrees of freedom k > 0."""
+    dof = validation.positive_array(dof, "dof")
+    return special.digamma(dof / 2) + np.log(2.0)
+
+
+def log_chi_square_variance(dof) -> np.ndarray:
+    """Var[log chi^2_k] = psi'(k/2), vectorised over the degrees of freedom k > 0."""
+    dof = validation.positive_array(dof, "dof")
+    return special.polygamma(1, dof / 2)
+
+
 def log_variance_drift(sizes, estimator: str = "unbiased") -> np.ndarray:
     """E[log(sigma_n^2 / sigma^2)] = sum_{i<n} (psi((M_i - 1)/2) + log(2/d_i)), n = 0..N.
 
@@ -182,7 +194,7 @@ def log_variance_drift(sizes, estimator: str = "unbiased") -> np.ndarray:
 def log_variance_spread(sizes) -> np.ndarray:
     """Var[log(sigma_n^2 / sigma^2)] = sum_{i<n} psi'((M_i - 1)/2), n = 0..N (either estimator)."""
     sizes = validation.sample_sizes(sizes)
-    return cumulative_sums(special.polygamma(1, (sizes - 1) / 2))
+    return cumulative_sums(log_chi_square_variance(sizes - 1))
 
 
 # --- the law of one sample of generation 1 ------------------------------------------

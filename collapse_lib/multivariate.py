@@ -398,7 +398,8 @@ def representable_generations(size: int, cov, estimator: str = "unbiased", limit
     values = np.linalg.eigvalsh(cov)
     dim = cov.shape[-1]
     rates = lyapunov_exponents(size, dim, estimator)
-    spread = special.polygamma(1, (size - 1) / 2) + special.polygamma(1, (size - dim) / 2) if dim > 1 else 0.0
+    spread = (gaussian_laws.log_chi_square_variance(size - 1) + gaussian_laws.log_chi_square_variance(size - dim)
+              if dim > 1 else 0.0)
     n = np.arange(horizon + 1)
     reach = np.log(values[-1] / values[0]) + n * (rates[0] - rates[-1]) + 4 * np.sqrt(n * spread)
     over = np.flatnonzero(reach > np.log(limit))
@@ -424,7 +425,7 @@ def log_det_drift(sizes, dim: int, estimator: str = "unbiased") -> np.ndarray:
 def _log_det_wishart_mean(sizes: np.ndarray, dim: int) -> np.ndarray:
     """E[log det W] for W ~ W_d(M - 1, I), one per M in ``sizes``: sum_{j=1}^{d} [psi((M - j)/2) + log 2]."""
     j = np.arange(1, dim + 1)
-    return (special.digamma((np.asarray(sizes)[:, None] - j) / 2) + np.log(2.0)).sum(axis=1)
+    return gaussian_laws.log_chi_square_mean(np.asarray(sizes)[:, None] - j).sum(axis=1)
 
 
 def log_det_spread(sizes, dim: int) -> np.ndarray:
@@ -432,7 +433,7 @@ def log_det_spread(sizes, dim: int) -> np.ndarray:
     dim = validation.integer(dim, "dim", minimum=1)
     sizes = full_rank_sizes(sizes, dim)
     j = np.arange(1, dim + 1)
-    return gaussian_laws.cumulative_sums(special.polygamma(1, (sizes[:, None] - j) / 2).sum(axis=1))
+    return gaussian_laws.cumulative_sums(gaussian_laws.log_chi_square_variance(sizes[:, None] - j).sum(axis=1))
 
 
 def log_det_drift_series(sizes, dim: int, estimator: str = "unbiased", order: int = 2) -> np.ndarray:

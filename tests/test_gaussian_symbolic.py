@@ -167,3 +167,15 @@ def test_closed_forms_stay_accurate_for_large_samples():
         assert gaussian_laws.expected_w2sq(sizes)[1] * size == pytest.approx(1.5 + 7 / (16 * size), rel=1e-7)
     sizes = schedules.constant(10**4, 1)
     assert gaussian_laws.variance_w2sq(sizes)[1] * 10**8 == pytest.approx(2.5, rel=1e-3)
+
+
+@pytest.mark.parametrize("dof", [1, 2, 5, 40])
+def test_log_chi_square_moments_against_quadrature(dof):
+    from scipy import stats as scipy_stats
+    law = scipy_stats.chi2(dof)
+    mean = law.expect(np.log)
+    assert gaussian_laws.log_chi_square_mean(dof) == pytest.approx(mean, rel=1e-8, abs=1e-10)
+    assert gaussian_laws.log_chi_square_variance(dof) == pytest.approx(
+        law.expect(lambda x: (np.log(x) - mean) ** 2), rel=1e-7)
+    with pytest.raises(ValueError, match="dof"):
+        gaussian_laws.log_chi_square_mean(0)
