@@ -11,11 +11,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from matplotlib.collections import LineCollection
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
 from . import discrete, schedules, validation
-from .widgets import interactive_figure, light_log_axis
+from .widgets import PLAIN, chains_collection, interactive_figure, light_log_axis
 
 FIGSIZE = (13, 3.8)
 """Size of the widget's figure, in inches (three panels side by side)."""
@@ -24,7 +23,6 @@ STACKED_FIGSIZE = (7.5, 10)
 """Size of the static figure with the three panels stacked (``draw_zipf_collapse(..., stacked=True)``)."""
 
 
-_PLAIN = FuncFormatter(lambda value, _: f"{value:g}")
 """Tick labels as plain text (1e-05, 100): mathtext labels cost more than the rest of a redraw."""
 
 
@@ -99,7 +97,7 @@ def draw_zipf_collapse(figure, data: ZipfCollapse, stacked: bool = False) -> Non
     rank_ax.axhline(1.0 / data.size, color="C0", ls=":", lw=1)
     for axis in (rank_ax.xaxis, rank_ax.yaxis):
         light_log_axis(axis)
-        axis.set_major_formatter(_PLAIN)
+        axis.set_major_formatter(PLAIN)
     rank_ax.set(xlabel="original rank k", ylabel="frequency $p_k$")
     rank_ax.set_title("rank-frequency", y=1.0)
     _labels(rank_ax, [("line: generation 0", "0.3"), (f"dots: generation {n}, one chain", "C3"),
@@ -114,7 +112,7 @@ def draw_zipf_collapse(figure, data: ZipfCollapse, stacked: bool = False) -> Non
         count_ax.plot([1], [data.survivors_one / vocabulary], "ko", ms=4)
     count_ax.set_yscale("log")
     light_log_axis(count_ax.yaxis)
-    count_ax.yaxis.set_major_formatter(_PLAIN)
+    count_ax.yaxis.set_major_formatter(PLAIN)
     low = min(data.survivors.min(), data.survivors_lower[-1]) / vocabulary
     count_ax.set(xlabel="generation n", ylabel="fraction of vocabulary alive", xlim=(0, max(n, 1)),
                  ylim=(0.7 * low, 1.3))
@@ -145,10 +143,9 @@ def _labels(ax, entries, corner: str) -> None:
         ax.text(x, y, text, color=colour, fontsize="small", ha=align, va="top" if top else "bottom", transform=ax.transAxes)
 
 
-def _chains(generations: np.ndarray, values: np.ndarray, colour: str) -> LineCollection:
+def _chains(generations: np.ndarray, values: np.ndarray, colour: str):
     """The chains (columns of ``values``) as one faint LineCollection: far cheaper than one Line2D each."""
-    segments = np.stack(np.broadcast_arrays(generations[None, :], values.T), axis=-1)
-    return LineCollection(segments, colors=colour, alpha=0.25, linewidths=0.8)
+    return chains_collection(generations, values, colors=colour, alpha=0.25, linewidths=0.8)
 
 
 def zipf_collapse_widget():

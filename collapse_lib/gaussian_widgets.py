@@ -12,19 +12,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from matplotlib.collections import LineCollection
 
-from . import gaussian, gaussian_laws, schedules, stats, validation, wasserstein
-from .widgets import interactive_figure, light_log_axis
+from . import gaussian, gaussian_laws, schedules, stats, wasserstein
+from .widgets import chains_collection, estimator_control, interactive_figure, light_log_axis
 
 SHOWN_PATHS = 25
-
-
-def estimator_control():
-    """The dropdown choosing the variance estimator, shared by the widgets."""
-    import ipywidgets
-
-    return ipywidgets.Dropdown(options=list(validation.ESTIMATORS), value="unbiased", description="estimator")
 
 
 class VariancePaths(NamedTuple):
@@ -61,8 +53,7 @@ def draw_variance_paths(figure, data: VariancePaths) -> None:
     left, right = figure.subplots(1, 2)
     n = data.generations
     left.set_yscale("log")
-    left.add_collection(LineCollection([np.column_stack([n, path]) for path in data.paths.T],
-                                       colors="0.6", linewidths=0.6, alpha=0.7))
+    left.add_collection(chains_collection(n, data.paths, colors="0.6", linewidths=0.6, alpha=0.7))
     left.semilogy(n, data.mean.value, color="C0", lw=2, label="Monte Carlo mean")
     left.semilogy(n, data.expected, "--", color="C1", lw=2, label=r"exact $\mathbb{E}[\sigma_n^2]/\sigma^2$")
     left.semilogy(n, data.median, color="C2", lw=2, label="Monte Carlo median")

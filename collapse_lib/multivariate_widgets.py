@@ -16,10 +16,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from matplotlib.collections import LineCollection
 
 from . import multivariate, schedules, validation
-from .widgets import interactive_figure
+from .widgets import chains_collection, interactive_figure
 
 CONDITION_POINTS = 40
 FIGSIZE = (10, 3.6)
@@ -66,11 +65,6 @@ def compute_spectrum(dim: int = 5, size: int = 20, generations: int = 100, shape
     )
 
 
-def _lines(x: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """Segments for a LineCollection: one polyline (x, ys[:, k]) per column k."""
-    return np.stack(np.broadcast_arrays(x[None, :, None], ys.T[:, :, None]), axis=-1)[..., 0, :]
-
-
 def draw_spectrum(figure, data: SpectrumView) -> None:
     """Two panels: one chain's spectrum with its rates, and the log condition number over the chains."""
     left, right = figure.subplots(1, 2)
@@ -78,8 +72,8 @@ def draw_spectrum(figure, data: SpectrumView) -> None:
     log10 = np.log10(data.eigenvalues)
     trends = log10[0] + np.outer(n, data.exponents) / np.log(10)
     colours = [f"C{k % 10}" for k in range(data.dim)]
-    left.add_collection(LineCollection(_lines(n, log10), colors=colours, linewidths=1.2))
-    left.add_collection(LineCollection(_lines(n, trends), colors=colours, linewidths=1, linestyles="--"))
+    left.add_collection(chains_collection(n, log10, colors=colours, linewidths=1.2))
+    left.add_collection(chains_collection(n, trends, colors=colours, linewidths=1, linestyles="--"))
     low = min(log10.min(), trends.min())
     left.set(xlim=(0, max(n[-1], 1)), ylim=(low - 0.05 * abs(low) - 0.1, max(log10.max(), 0) + 0.3),
              xlabel="generation $n$", ylabel=r"$\log_{10} \lambda_j(\Sigma_n)$",

@@ -16,12 +16,11 @@ from typing import NamedTuple
 
 import numpy as np
 from matplotlib import colormaps
-from matplotlib.collections import LineCollection
 from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
 from . import phenomenon, validation
-from .widgets import interactive_figure
+from .widgets import chains_collection, interactive_figure
 
 FIGSIZE = (9, 3.4)
 """Figure size of the widget and of its static default view, in inches."""
@@ -96,8 +95,7 @@ def draw_sources(figure, view: SourcesView) -> None:
     figure.subplots_adjust(left=0.07, right=0.985, bottom=0.16, top=0.91, wspace=0.22)
     left.fill_between(view.grid, view.data_density, color="0.82", lw=0)
     colours = colormaps["plasma"](np.linspace(0.0, 0.8, len(view.shown)))
-    left.add_collection(LineCollection([np.column_stack([view.grid, d]) for d in view.fitted_densities],
-                                       colors=colours, linewidths=1.6))
+    left.add_collection(chains_collection(view.grid, view.fitted_densities.T, colors=colours, linewidths=1.6))
     left.set_xlim(view.grid[0], view.grid[-1])
     top = max(view.data_density.max(), 0.5)
     left.set_ylim(0, 1.15 * top)

@@ -14,10 +14,8 @@ import numpy as np
 from matplotlib import ticker
 
 from . import schedules, strategies, validation
-from .gaussian_widgets import estimator_control
-from .widgets import interactive_figure, light_log_axis
+from .widgets import PLAIN, estimator_control, interactive_figure, light_log_axis
 
-PLAIN = ticker.FuncFormatter(lambda value, _: f"{value:g}")
 
 LABELS = {"replace": "replace", "mix": "mix", "accumulate": "accumulate", "grow": "replace, growing $M_i$"}
 COLOURS = {"replace": "tab:red", "mix": "tab:blue", "accumulate": "tab:green", "grow": "tab:purple"}

@@ -11,8 +11,15 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+import numpy as np
 from matplotlib import ticker
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+
+from . import validation
+
+PLAIN = ticker.FuncFormatter(lambda value, _: f"{value:g}")
+"""Plain tick labels (``f"{value:g}"``): mathtext tick labels cost a third of a redraw."""
 
 
 def render_once(compute: Callable, draw: Callable, figure, **params) -> bytes:
@@ -28,6 +35,24 @@ def light_log_axis(axis) -> None:
     """Major decade ticks only on a log axis: the minor ticks cost most of a redraw."""
     axis.set_major_locator(ticker.LogLocator(numticks=8))
     axis.set_minor_locator(ticker.NullLocator())
+
+
+def chains_collection(x, ys, **style) -> LineCollection:
+    """One LineCollection with a polyline (x, ys[:, k]) per column k of ``ys``.
+
+    Far cheaper to draw than one Line2D per chain; ``style`` goes to LineCollection
+    (``colors``, ``linewidths``, ``alpha``, ``linestyles``, ...).
+    """
+    x, ys = np.asarray(x), np.asarray(ys)
+    segments = np.stack(np.broadcast_arrays(x[None, :], ys.T), axis=-1)
+    return LineCollection(segments, **style)
+
+
+def estimator_control():
+    """The dropdown choosing the variance estimator, shared by the widgets."""
+    import ipywidgets
+
+    return ipywidgets.Dropdown(options=list(validation.ESTIMATORS), value="unbiased", description="estimator")
 
 
 def interactive_figure(compute: Callable, draw: Callable, controls: dict, figsize=(9, 4)):

@@ -60,3 +60,13 @@ def test_bad_widget_arguments_raise():
         gw.compute_w2(kind="exponential")
     with pytest.raises(ValueError, match="estimator"):
         gw.compute_variance_paths(estimator="biased")
+
+
+def test_chains_collection_has_one_polyline_per_column():
+    from collapse_lib.widgets import chains_collection
+    x = np.arange(4.0)
+    ys = np.arange(12.0).reshape(4, 3)
+    segments = chains_collection(x, ys, colors="k").get_segments()
+    assert len(segments) == 3
+    for k, segment in enumerate(segments):
+        np.testing.assert_array_equal(segment, np.column_stack([x, ys[:, k]]))
