@@ -155,12 +155,6 @@ def variance_w2sq_series(sizes, sigma2: float = 1.0, estimator: str = "unbiased"
     return sigma2**2 * (c["v2"] * s2 + c["v11"] * pairs)
 
 
-def published_expected_w2sq(sizes, sigma2: float = 1.0) -> np.ndarray:
-    """E[W_2^2] as published by Shumailov et al.: (3/2) sigma^2 sum_{i<n} 1/M_i."""
-    sigma2 = validation.positive_real(sigma2, "sigma2")
-    return 1.5 * sigma2 * _inverse_sums(sizes)[0]
-
-
 def published_variance_w2sq(sizes, sigma2: float = 1.0) -> np.ndarray:
     """Var[W_2^2] as published: (1/2) sigma^4 (3 sum 1/M_i^2 + 4 sum_{i != j} 1/(M_i M_j))."""
     sigma2 = validation.positive_real(sigma2, "sigma2")

@@ -243,11 +243,6 @@ def series_coefficients(estimator: str = "unbiased") -> dict[str, sp.Rational]:
     }
 
 
-def published_expected_w2sq(sizes):
-    """E[W] as published (Shumailov et al.): (3/2) sigma^2 sum_i 1/M_i, to first order."""
-    return sp.Rational(3, 2) * sigma**2 * sum((1 / size for size in sizes), sp.Integer(0))
-
-
 def published_variance_w2sq(sizes):
     """Var[W] as published: (1/2) sigma^4 (3 sum_i 1/M_i^2 + 4 sum_{i != j} 1/(M_i M_j))."""
     sizes = list(sizes)
