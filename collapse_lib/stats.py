@@ -22,31 +22,27 @@ class Estimate(NamedTuple):
     se: np.ndarray
 
 
-def _axis(samples: np.ndarray, axis) -> int:
-    """Return ``axis`` if it is an integer naming an axis of ``samples``."""
+def _samples(samples, axis, minimum: int) -> tuple[np.ndarray, int, int]:
+    """(samples as a finite float array, axis, count along it), with at least ``minimum`` values along ``axis``."""
+    samples = validation.finite_array(samples, "samples")
     if isinstance(axis, bool) or not isinstance(axis, numbers.Integral) or not -samples.ndim <= axis < samples.ndim:
         raise ValueError(f"axis must be an integer between {-samples.ndim} and {samples.ndim - 1} "
                          f"for samples of shape {samples.shape}, got {axis!r}.")
-    return int(axis)
+    count = samples.shape[axis]
+    if count < minimum:
+        raise ValueError(f"samples needs at least {minimum} values along axis {axis}, got {count}.")
+    return samples, int(axis), count
 
 
 def mean(samples, axis: int = -1) -> Estimate:
     """Sample mean and its standard error s / sqrt(N) along ``axis``."""
-    samples = validation.finite_array(samples, "samples")
-    axis = _axis(samples, axis)
-    count = samples.shape[axis]
-    if count < 2:
-        raise ValueError(f"samples needs at least 2 values along axis {axis}, got {count}.")
+    samples, axis, count = _samples(samples, axis, 2)
     return Estimate(samples.mean(axis=axis), samples.std(axis=axis, ddof=1) / np.sqrt(count))
 
 
 def variance(samples, axis: int = -1) -> Estimate:
     """Unbiased sample variance and its standard error sqrt((m4 - s^4) / N) (delta method)."""
-    samples = validation.finite_array(samples, "samples")
-    axis = _axis(samples, axis)
-    count = samples.shape[axis]
-    if count < 4:
-        raise ValueError(f"samples needs at least 4 values along axis {axis}, got {count}.")
+    samples, axis, count = _samples(samples, axis, 4)
     centred = samples - samples.mean(axis=axis, keepdims=True)
     value = (centred**2).sum(axis=axis) / (count - 1)
     fourth = (centred**4).mean(axis=axis)
