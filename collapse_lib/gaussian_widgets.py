@@ -92,7 +92,6 @@ class W2Curves(NamedTuple):
     first_order: np.ndarray
     second_order: np.ndarray
     simulated: stats.Estimate
-    exact_sd: np.ndarray
     kind: str
     estimator: str
 
@@ -110,7 +109,6 @@ def compute_w2(kind: str = "constant", size: int = 20, generations: int = 60, es
         first_order=gaussian_laws.expected_w2sq_series(sizes, 1.0, estimator, order=1),
         second_order=gaussian_laws.expected_w2sq_series(sizes, 1.0, estimator, order=2),
         simulated=stats.mean(distance, axis=1),
-        exact_sd=np.sqrt(gaussian_laws.variance_w2sq(sizes, 1.0, estimator)),
         kind=kind,
         estimator=estimator,
     )

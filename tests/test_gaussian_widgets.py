@@ -32,6 +32,12 @@ def test_variance_paths_carry_the_exact_theory():
     assert abs(data.mean.value[5] - data.expected[5]) < 5 * data.mean.se[5]
 
 
+def test_w2_widget_handles_the_largest_schedule_on_its_sliders():
+    # quadratic growth to 400 generations reaches M = 200 * 400^2 = 3.2e7 points
+    data = gw.compute_w2(kind="quadratic", size=200, generations=400, n_chains=50)
+    assert np.all(np.isfinite(data.exact)) and np.all(np.isfinite(data.second_order))
+
+
 def test_w2_curves_use_the_requested_schedule():
     data = gw.compute_w2(kind="linear", size=3, generations=10)
     assert data.sizes.tolist() == [3 * (i + 1) for i in range(10)]
