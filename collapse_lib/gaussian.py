@@ -135,7 +135,7 @@ def simulate_exact(sizes, n_chains: int, mu: float = 0.0, sigma2: float = 1.0,
     for i, size in enumerate(sizes):
         scale = np.sqrt(paths.variances[i] / size)
         paths.means[i + 1] = paths.means[i] + scale * rng.standard_normal(n_chains)
-        gamma = chi_square(rng, size - 1, n_chains) / 2.0   # G_i, exactly (halving is exact)
+        gamma = rng.standard_gamma((size - 1) / 2.0, n_chains)   # G_i = chi^2_{M_i - 1} / 2
         paths.variances[i + 1] = paths.variances[i] * (2.0 / denominators[i]) * gamma
     return paths
 
