@@ -77,9 +77,10 @@ def _check(sizes, n_chains, mu, sigma2, estimator, rng):
     return sizes, n_chains, mu, sigma2, estimator, validation.generator(rng)
 
 
-def _start(sizes, n_chains, mu, sigma2) -> Paths:
-    means = np.empty((sizes.size + 1, n_chains))
-    variances = np.empty((sizes.size + 1, n_chains))
+def start_paths(generations: int, n_chains: int, mu: float, sigma2: float) -> Paths:
+    """Empty (generations + 1, n_chains) arrays whose row 0 holds the data law (mu, sigma2)."""
+    means = np.empty((generations + 1, n_chains))
+    variances = np.empty((generations + 1, n_chains))
     means[0], variances[0] = mu, sigma2
     return Paths(means, variances)
 
@@ -107,7 +108,7 @@ def simulate_direct(sizes, n_chains: int, mu: float = 0.0, sigma2: float = 1.0,
         ``means[i]`` and ``variances[i]`` are (mu_i, sigma_i^2) of every chain.
     """
     sizes, n_chains, mu, sigma2, estimator, rng = _check(sizes, n_chains, mu, sigma2, estimator, rng)
-    paths = _start(sizes, n_chains, mu, sigma2)
+    paths = start_paths(sizes.size, n_chains, mu, sigma2)
     ddof = 1 if estimator == "unbiased" else 0
     for i, size in enumerate(sizes):
         for chains in chain_blocks(n_chains, int(size)):
@@ -130,7 +131,7 @@ def simulate_exact(sizes, n_chains: int, mu: float = 0.0, sigma2: float = 1.0,
     :func:`simulate_direct`, same law, at a cost independent of M_i.
     """
     sizes, n_chains, mu, sigma2, estimator, rng = _check(sizes, n_chains, mu, sigma2, estimator, rng)
-    paths = _start(sizes, n_chains, mu, sigma2)
+    paths = start_paths(sizes.size, n_chains, mu, sigma2)
     denominators = validation.variance_denominator(sizes, estimator)
     for i, size in enumerate(sizes):
         scale = np.sqrt(paths.variances[i] / size)

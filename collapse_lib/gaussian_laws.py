@@ -130,6 +130,12 @@ def _inverse_sums(sizes):
     return s1, s2, (s1**2 - s2) / 2
 
 
+def _series_coefficients(estimator: str) -> dict[str, float]:
+    """The sympy-derived expansion coefficients (see gaussian_symbolic.series_coefficients) as floats."""
+    exact = gaussian_symbolic.series_coefficients(validation.estimator(estimator))
+    return {key: float(value) for key, value in exact.items()}
+
+
 def expected_w2sq_series(sizes, sigma2: float = 1.0, estimator: str = "unbiased", order: int = 2) -> np.ndarray:
     """Large-sample expansion of E[W_2^2] to first or second order in 1/M_i.
 
@@ -139,7 +145,7 @@ def expected_w2sq_series(sizes, sigma2: float = 1.0, estimator: str = "unbiased"
     """
     sigma2 = validation.positive_real(sigma2, "sigma2")
     order = validation.integer(order, "order", minimum=1, maximum=2)
-    c = {key: float(value) for key, value in gaussian_symbolic.series_coefficients(validation.estimator(estimator)).items()}
+    c = _series_coefficients(estimator)
     s1, s2, pairs = _inverse_sums(sizes)
     result = c["e1"] * s1
     if order == 2:
@@ -150,7 +156,7 @@ def expected_w2sq_series(sizes, sigma2: float = 1.0, estimator: str = "unbiased"
 def variance_w2sq_series(sizes, sigma2: float = 1.0, estimator: str = "unbiased") -> np.ndarray:
     """Leading (second-order) term of Var[W_2^2]: sigma^4 (v2 s2 + v11 s11) = (5/2) sigma^4 s1^2."""
     sigma2 = validation.positive_real(sigma2, "sigma2")
-    c = {key: float(value) for key, value in gaussian_symbolic.series_coefficients(validation.estimator(estimator)).items()}
+    c = _series_coefficients(estimator)
     _, s2, pairs = _inverse_sums(sizes)
     return sigma2**2 * (c["v2"] * s2 + c["v11"] * pairs)
 
@@ -207,7 +213,7 @@ def _generation_one_mixture(size, sigma2, estimator):
     """
     size = validation.integer(size, "size", minimum=2)
     sigma2 = validation.positive_real(sigma2, "sigma2")
-    d = float(validation.variance_denominator(np.array([size]), estimator)[0])
+    d = float(validation.variance_denominator(size, estimator))
     gamma = stats.gamma.ppf(_QUANTILES, (size - 1) / 2)
     return sigma2 / size + sigma2 * (2.0 / d) * gamma, _QUANTILE_WEIGHTS
 
@@ -235,7 +241,7 @@ def generation_one_cf(t, size: int, mu: float = 0.0, sigma2: float = 1.0, estima
     size = validation.integer(size, "size", minimum=2)
     mu = validation.finite_real(mu, "mu")
     sigma2 = validation.positive_real(sigma2, "sigma2")
-    d = float(validation.variance_denominator(np.array([size]), estimator)[0])
+    d = float(validation.variance_denominator(size, estimator))
     return np.exp(1j * mu * t - sigma2 * t**2 / (2 * size)) * (1 + sigma2 * t**2 / d) ** (-(size - 1) / 2)
 
 
@@ -247,7 +253,7 @@ def generation_one_excess_kurtosis(size: int, estimator: str = "unbiased") -> fl
     Chapter: the one-dimensional Gaussian.
     """
     size = validation.integer(size, "size", minimum=2)
-    d = float(validation.variance_denominator(np.array([size]), estimator)[0])
+    d = float(validation.variance_denominator(size, estimator))
     nu = size - 1.0
     return (6 * nu / d**2) / (nu / d + 1.0 / size) ** 2
 

@@ -376,7 +376,7 @@ def lyapunov_exponents(size: int, dim: int, estimator: str = "unbiased") -> np.n
     """
     dim = validation.integer(dim, "dim", minimum=1)
     size = int(full_rank_sizes([validation.integer(size, "size", minimum=2)], dim)[0])
-    c = float(validation.variance_denominator(np.array([size]), estimator)[0])
+    c = float(validation.variance_denominator(size, estimator))
     return special.digamma((size - np.arange(1, dim + 1)) / 2) + np.log(2.0 / c)
 
 

@@ -75,13 +75,6 @@ def _check(size, generations, n_chains, mu, sigma2, estimator, rng, method):
     return size, generations, n_chains, mu, sigma2, estimator, validation.generator(rng), _method(method)
 
 
-def _start(generations, n_chains, mu, sigma2) -> Paths:
-    means = np.empty((generations + 1, n_chains))
-    variances = np.empty((generations + 1, n_chains))
-    means[0], variances[0] = mu, sigma2
-    return Paths(means, variances)
-
-
 # --- simulators -----------------------------------------------------------------------
 
 
@@ -136,7 +129,7 @@ def simulate_mix(size: int, fraction: float, generations: int, n_chains: int, mu
     real = real_count(size, fraction)
     size, generations, n_chains, mu, sigma2, estimator, rng, method = _check(
         size, generations, n_chains, mu, sigma2, estimator, rng, method)
-    paths = _start(generations, n_chains, mu, sigma2)
+    paths = gaussian.start_paths(generations, n_chains, mu, sigma2)
     synthetic = size - real
     denominator = size - 1 if estimator == "unbiased" else size
     if method == "direct":
@@ -175,7 +168,7 @@ def simulate_accumulate(size: int, generations: int, n_chains: int, mu: float = 
     """
     size, generations, n_chains, mu, sigma2, estimator, rng, method = _check(
         size, generations, n_chains, mu, sigma2, estimator, rng, method)
-    paths = _start(generations, n_chains, mu, sigma2)
+    paths = gaussian.start_paths(generations, n_chains, mu, sigma2)
     ddof = 1 if estimator == "unbiased" else 0
     if method == "direct":
         for chains in gaussian.chain_blocks(n_chains, generations * size):

@@ -93,7 +93,7 @@ def estimator(value) -> str:
 def variance_denominator(sizes: np.ndarray, name: str) -> np.ndarray:
     """Denominator of the variance estimator ``name`` for samples of the given sizes.
 
-    ``"unbiased"``: M - 1; ``"mle"``: M.
+    ``"unbiased"``: M - 1; ``"mle"``: M. Takes a size or an array of sizes.
     """
     estimator(name)
     sizes = np.asarray(sizes, dtype=float)
