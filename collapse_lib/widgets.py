@@ -84,3 +84,31 @@ def interactive_figure(compute: Callable, draw: Callable, controls: dict, figsiz
         control.observe(update, names="value")
     update()
     return ipywidgets.VBox([ipywidgets.HBox(list(controls.values()), layout={"flex_flow": "row wrap"}), output])
+
+
+def book_widget(compute: Callable, draw: Callable, controls: dict, grid: dict, figsize=(9, 4)):
+    """A chapter's widget: live in a kernel, precomputed frames in the static site.
+
+    ``controls`` maps each parameter name to its ipywidgets control (the live version
+    uses them all, see :func:`interactive_figure`). ``grid`` maps at most two of those
+    names to the finite list of values that the static site precomputes; every other
+    parameter keeps its control's default value there. The first value of each grid
+    list must be the control's default, so the first frame is the default view.
+    """
+    validation_grid(grid, controls)
+    return interactive_figure(compute, draw, controls, figsize=figsize)
+
+
+def validation_grid(grid: dict, controls: dict) -> None:
+    """Check a precomputation grid against the controls (see :func:`book_widget`)."""
+    if not isinstance(grid, dict) or not 1 <= len(grid) <= 2:
+        raise ValueError(f"grid must be a dict of one or two parameter names to value lists, got {grid!r}.")
+    for name, values in grid.items():
+        if name not in controls:
+            raise ValueError(f"grid names {name!r}, which is not one of the controls {sorted(controls)}.")
+        values = list(values)
+        if len(values) < 2:
+            raise ValueError(f"grid[{name!r}] must list at least two values, got {values!r}.")
+        if values[0] != controls[name].value:
+            raise ValueError(f"grid[{name!r}] must start with the control's default {controls[name].value!r}, "
+                             f"got {values[0]!r}.")
