@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from . import discrete, schedules, validation
-from .widgets import PLAIN, chains_collection, interactive_figure, light_log_axis
+from .widgets import PLAIN, chains_collection, book_widget, light_log_axis
 
 FIGSIZE = (13, 3.8)
 """Size of the widget's figure, in inches (three panels side by side)."""
@@ -152,9 +152,9 @@ def zipf_collapse_widget():
     """Sliders for vocabulary size, Zipf exponent, sample size and generations."""
     import ipywidgets as widgets
 
-    return interactive_figure(compute_zipf_collapse, draw_zipf_collapse, {
+    return book_widget(compute_zipf_collapse, draw_zipf_collapse, {
         "vocabulary": widgets.IntSlider(value=2000, min=1000, max=10000, step=500, description="V"),
         "exponent": widgets.FloatSlider(value=1.1, min=0.5, max=2.0, step=0.05, description="s"),
         "size": widgets.IntSlider(value=1000, min=100, max=5000, step=100, description="M"),
         "generations": widgets.IntSlider(value=30, min=1, max=50, description="n"),
-    }, figsize=FIGSIZE)
+    }, grid={"exponent": (0.5, 0.8, 1.1, 1.4, 1.7, 2.0), "size": (100, 300, 1000, 2000, 5000)}, figsize=FIGSIZE)

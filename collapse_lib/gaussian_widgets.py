@@ -13,8 +13,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import gaussian, gaussian_laws, schedules, stats, wasserstein
-from .widgets import chains_collection, estimator_control, interactive_figure, light_log_axis
+from . import gaussian, gaussian_laws, schedules, stats, validation, wasserstein
+from .widgets import chains_collection, estimator_control, book_widget, light_log_axis
 
 SHOWN_PATHS = 25
 
@@ -78,11 +78,11 @@ def variance_paths_widget():
     """Sliders for M, the number of generations and the estimator."""
     import ipywidgets as w
 
-    return interactive_figure(compute_variance_paths, draw_variance_paths, {
+    return book_widget(compute_variance_paths, draw_variance_paths, {
         "size": w.IntSlider(value=20, min=2, max=500, description="M"),
         "generations": w.IntSlider(value=200, min=10, max=1000, step=10, description="generations"),
         "estimator": estimator_control(),
-    }, figsize=(10, 4))
+    }, grid={"size": (2, 5, 10, 20, 50, 100, 200, 500), "estimator": validation.ESTIMATORS}, figsize=(10, 4))
 
 
 class W2Curves(NamedTuple):
@@ -136,12 +136,12 @@ def w2_widget():
     """Sliders for the schedule, M_0, the number of generations and the estimator."""
     import ipywidgets as w
 
-    return interactive_figure(compute_w2, draw_w2, {
+    return book_widget(compute_w2, draw_w2, {
         "kind": w.Dropdown(options=list(schedules.KINDS), value="constant", description="schedule"),
         "size": w.IntSlider(value=20, min=2, max=200, description="M₀"),
         "generations": w.IntSlider(value=60, min=5, max=400, step=5, description="generations"),
         "estimator": estimator_control(),
-    }, figsize=(8, 4))
+    }, grid={"kind": schedules.KINDS, "size": (2, 5, 10, 20, 50, 100, 200)}, figsize=(8, 4))
 
 
 class GenerationOne(NamedTuple):
@@ -192,7 +192,7 @@ def generation_one_widget():
     """A slider for M_0 and the estimator."""
     import ipywidgets as w
 
-    return interactive_figure(compute_generation_one, draw_generation_one, {
+    return book_widget(compute_generation_one, draw_generation_one, {
         "size": w.IntSlider(value=3, min=2, max=100, description="M₀"),
         "estimator": estimator_control(),
-    }, figsize=(10, 4))
+    }, grid={"size": (2, 3, 4, 5, 10, 20, 50, 100), "estimator": validation.ESTIMATORS}, figsize=(10, 4))

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import multivariate, schedules, validation
-from .widgets import chains_collection, interactive_figure
+from .widgets import chains_collection, book_widget
 
 CONDITION_POINTS = 40
 FIGSIZE = (10, 3.6)
@@ -101,9 +101,9 @@ def spectrum_widget():
     """Sliders for d, M, the number of generations and the initial covariance's shape."""
     import ipywidgets as w
 
-    return interactive_figure(compute_spectrum, draw_spectrum, {
+    return book_widget(compute_spectrum, draw_spectrum, {
         "dim": w.IntSlider(value=5, min=1, max=10, description="d"),
         "size": w.IntSlider(value=20, min=11, max=500, description="M"),
         "generations": w.IntSlider(value=100, min=10, max=200, step=10, description="generations"),
         "shape": w.Dropdown(options=list(multivariate.SHAPES), value="isotropic", description="Σ₀"),
-    }, figsize=FIGSIZE)
+    }, grid={"size": (11, 15, 20, 50, 100, 500), "dim": (1, 2, 5, 10)}, figsize=FIGSIZE)

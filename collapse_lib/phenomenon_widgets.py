@@ -20,7 +20,7 @@ from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
 from . import phenomenon, validation
-from .widgets import chains_collection, interactive_figure
+from .widgets import chains_collection, book_widget
 
 FIGSIZE = (9, 3.4)
 """Figure size of the widget and of its static default view, in inches."""
@@ -124,9 +124,9 @@ def sources_widget():
     def labelled(values):
         return [("∞", value) if value == math.inf else (f"{value:g}", value) for value in values]
 
-    return interactive_figure(compute_sources, draw_sources, {
+    return book_widget(compute_sources, draw_sources, {
         "size": widgets.SelectionSlider(options=labelled(SIZES), value=20, description="M"),
         "separation": widgets.FloatSlider(value=2.0, min=0.0, max=4.0, step=0.25, description="separation"),
         "trim": widgets.SelectionSlider(options=labelled(TRIMS), value=math.inf, description="filter k"),
         "generations": widgets.IntSlider(value=100, min=10, max=200, step=10, description="generations"),
-    }, figsize=FIGSIZE)
+    }, grid={"size": SIZES, "trim": TRIMS}, figsize=FIGSIZE)

@@ -146,8 +146,9 @@ def simulate_mix(size: int, fraction: float, generations: int, n_chains: int, mu
         spread = np.sqrt(paths.variances[i])
         real_mean = mu + np.sqrt(sigma2 / max(real, 1)) * rng.standard_normal(n_chains)
         synthetic_mean = paths.means[i] + spread / np.sqrt(max(synthetic, 1)) * rng.standard_normal(n_chains)
-        squares = sigma2 * gaussian.chi_square(rng, real - 1, n_chains) + paths.variances[i] * gaussian.chi_square(
-            rng, synthetic - 1, n_chains)
+        # a part with no points (f = 0 or f = 1) contributes no squares: chi-square with 0 degrees of freedom
+        squares = sigma2 * gaussian.chi_square(rng, max(real - 1, 0), n_chains) + paths.variances[i] * (
+            gaussian.chi_square(rng, max(synthetic - 1, 0), n_chains))
         squares += (real * synthetic / size) * (real_mean - synthetic_mean) ** 2
         paths.means[i + 1] = (real * real_mean + synthetic * synthetic_mean) / size
         paths.variances[i + 1] = squares / denominator

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib import ticker
 
 from . import schedules, strategies, validation
-from .widgets import PLAIN, estimator_control, interactive_figure, light_log_axis
+from .widgets import PLAIN, estimator_control, book_widget, light_log_axis
 
 
 LABELS = {"replace": "replace", "mix": "mix", "accumulate": "accumulate", "grow": "replace, growing $M_i$"}
@@ -98,10 +98,10 @@ def strategies_widget():
     """Sliders for f, M, n, the growing schedule and the estimator, redrawing the three panels."""
     import ipywidgets as widgets
 
-    return interactive_figure(compute_strategies, draw_strategies, {
+    return book_widget(compute_strategies, draw_strategies, {
         "fraction": widgets.FloatSlider(value=0.1, min=0.0, max=1.0, step=0.01, description="real fraction f"),
         "size": widgets.IntSlider(value=20, min=2, max=500, description="M"),
         "generations": widgets.IntSlider(value=100, min=5, max=400, step=5, description="generations n"),
         "kind": widgets.Dropdown(options=list(schedules.KINDS[1:]), value="linear", description="growth of M_i"),
         "estimator": estimator_control(),
-    }, figsize=FIGSIZE)
+    }, grid={"fraction": (0.0, 0.05, 0.1, 0.2, 0.5, 1.0), "size": (5, 10, 20, 50, 100, 200)}, figsize=FIGSIZE)

@@ -1,15 +1,28 @@
 """Wiring shared by every chapter's widgets: sliders -> compute -> draw.
 
 A chapter's widget module supplies two functions, ``compute(**params)`` and
-``draw(figure, data)``; :func:`interactive_figure` wires ipywidgets controls to
-them and redraws one matplotlib figure in an ``Output`` on every change.
-:func:`render_once` is what a widget update costs (used by the benchmark).
+``draw(figure, data)``, and declares its widget once with :func:`book_widget`:
+
+- in a kernel (Jupyter, Binder) it is :func:`interactive_figure`: every control is
+  live, and each change recomputes and redraws one figure into an ``ipywidgets.Image``;
+- in the static site (the book build sets ``COLLAPSE_BOOK_STATIC=1``) it is
+  :func:`precomputed_figure`: the figure for every point of a small grid of slider
+  values is rendered at build time, the frames sit in nested ``ipywidgets.Stack``
+  containers, and ``jslink`` ties the sliders to the stacks' ``selected_index``, so
+  the browser switches frames with no kernel at all.
+
+Neither form uses an ``Output`` widget: nbclient mimics the Output widget by sending
+comm messages back to the kernel from inside its message loop, which intermittently
+left the next cell's execution waiting for the whole cell timeout (see the test
+``tests/test_cell_budget.py`` and the README's note on the cell budget).
+:func:`render_once` is what a live widget update costs (used by the benchmark).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from matplotlib import ticker
@@ -23,12 +36,44 @@ PLAIN = ticker.FuncFormatter(lambda value, _: f"{value:g}")
 """Plain tick labels (``f"{value:g}"``): mathtext tick labels cost a third of a redraw."""
 
 
+STATIC_ENVIRONMENT = "COLLAPSE_BOOK_STATIC"
+"""Set to ``1`` by the book build (tools/book_site.py): widgets render precomputed frames."""
+
+LIVE_DPI = 72
+"""Resolution of a live update: fast enough for a slider (see the benchmark)."""
+
+FRAME_DPI = 80
+"""Resolution of a precomputed frame of the static site."""
+
+MAX_FRAMES = 120
+"""At most this many precomputed frames per widget (page weight, build time)."""
+
+
 def render_once(compute: Callable, draw: Callable, figure, **params) -> bytes:
-    """Recompute, redraw ``figure`` and render it to PNG bytes: one widget update."""
+    """Recompute, redraw ``figure`` and render it to PNG bytes: one live widget update."""
     figure.clear()
     draw(figure, compute(**params))
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=72, pil_kwargs={"compress_level": 1})
+    figure.savefig(buffer, format="png", dpi=LIVE_DPI, pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
+
+
+def render_frame(compute: Callable, draw: Callable, figure, **params) -> bytes:
+    """Recompute, redraw ``figure`` and encode it as a WebP image: one precomputed frame.
+
+    WebP (lossy, quality 90) is about four times smaller than PNG for these line plots,
+    which keeps a page with a hundred frames light.
+    """
+    from PIL import Image
+
+    figure.set_dpi(FRAME_DPI)
+    figure.clear()
+    draw(figure, compute(**params))
+    canvas = figure.canvas
+    canvas.draw()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="WEBP", quality=90, method=4)
     return buffer.getvalue()
 
 
@@ -65,50 +110,157 @@ def new_figure(figsize=(9, 4)) -> Figure:
     return figure
 
 
-def interactive_figure(compute: Callable, draw: Callable, controls: dict, figsize=(9, 4)):
-    """An ipywidgets box: the ``controls`` (name -> widget) above a figure that follows them."""
-    import ipywidgets
-    from IPython.display import Image, display
+def static_site() -> bool:
+    """True while the book's static site is being built (``COLLAPSE_BOOK_STATIC=1``)."""
+    return os.environ.get(STATIC_ENVIRONMENT, "") == "1"
 
-    output = ipywidgets.Output()
+
+def _figure_box(controls, image):
+    import ipywidgets
+
+    row = ipywidgets.HBox(list(controls), layout={"flex_flow": "row wrap"})
+    return ipywidgets.VBox([row, image], layout={"max_width": "100%"})
+
+
+def _image_widget(value: bytes, image_format: str):
+    import ipywidgets
+
+    # width 100% of the page column, height from the aspect ratio: readable on a phone too
+    return ipywidgets.Image(value=value, format=image_format, layout={"width": "100%", "height": "auto"})
+
+
+def interactive_figure(compute: Callable, draw: Callable, controls: dict, figsize=(9, 4)):
+    """An ipywidgets box: the ``controls`` (name -> widget) above a figure that follows them.
+
+    Each change of a control recomputes, redraws and replaces the bytes of one
+    ``ipywidgets.Image`` (no ``Output`` widget, see the module docstring).
+    """
     figure = new_figure(figsize)
 
+    def current_png() -> bytes:
+        return render_once(compute, draw, figure, **{name: control.value for name, control in controls.items()})
+
+    image = _image_widget(current_png(), "png")
+
     def update(_change=None):
-        params = {name: control.value for name, control in controls.items()}
-        png = render_once(compute, draw, figure, **params)
-        with output:
-            output.clear_output(wait=True)
-            display(Image(png))
+        image.value = current_png()
 
     for control in controls.values():
         control.observe(update, names="value")
-    update()
-    return ipywidgets.VBox([ipywidgets.HBox(list(controls.values()), layout={"flex_flow": "row wrap"}), output])
+    box = _figure_box(controls.values(), image)
+    box.update = update  # for tests and benchmarks: one update, as a slider move triggers it
+    return box
 
 
-def book_widget(compute: Callable, draw: Callable, controls: dict, grid: dict, figsize=(9, 4)):
-    """A chapter's widget: live in a kernel, precomputed frames in the static site.
+def _grid_values(name: str, values: Sequence, control) -> list:
+    """The grid values of one parameter, in slider order (numbers sorted), default included."""
+    values = list(dict.fromkeys(values))
+    if all(isinstance(value, (int, float)) and not isinstance(value, bool) for value in values):
+        values = sorted(values)
+    if len(values) < 2:
+        raise ValueError(f"grid[{name!r}] must list at least two distinct values, got {values!r}.")
+    if control.value not in values:
+        raise ValueError(f"grid[{name!r}] must contain the control's default value {control.value!r}, "
+                         f"got {values!r}.")
+    return values
 
-    ``controls`` maps each parameter name to its ipywidgets control (the live version
-    uses them all, see :func:`interactive_figure`). ``grid`` maps at most two of those
-    names to the finite list of values that the static site precomputes; every other
-    parameter keeps its control's default value there. The first value of each grid
-    list must be the control's default, so the first frame is the default view.
+
+def _value_label(value) -> str:
+    if isinstance(value, float) and value == float("inf"):
+        return "∞"
+    return f"{value:g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
+def check_grid(grid: dict, controls: dict) -> dict:
+    """Validate a precomputation grid against the controls; return it with ordered value lists.
+
+    ``grid`` maps one or two control names to the values to precompute; each list must
+    contain that control's default value; at most :data:`MAX_FRAMES` frames in all.
     """
-    validation_grid(grid, controls)
-    return interactive_figure(compute, draw, controls, figsize=figsize)
-
-
-def validation_grid(grid: dict, controls: dict) -> None:
-    """Check a precomputation grid against the controls (see :func:`book_widget`)."""
+    if not isinstance(controls, dict) or not controls:
+        raise ValueError(f"controls must be a non-empty dict of parameter names to ipywidgets controls, "
+                         f"got {controls!r}.")
     if not isinstance(grid, dict) or not 1 <= len(grid) <= 2:
         raise ValueError(f"grid must be a dict of one or two parameter names to value lists, got {grid!r}.")
+    ordered = {}
     for name, values in grid.items():
         if name not in controls:
             raise ValueError(f"grid names {name!r}, which is not one of the controls {sorted(controls)}.")
-        values = list(values)
-        if len(values) < 2:
-            raise ValueError(f"grid[{name!r}] must list at least two values, got {values!r}.")
-        if values[0] != controls[name].value:
-            raise ValueError(f"grid[{name!r}] must start with the control's default {controls[name].value!r}, "
-                             f"got {values[0]!r}.")
+        ordered[name] = _grid_values(name, values, controls[name])
+    frames = int(np.prod([len(values) for values in ordered.values()]))
+    if frames > MAX_FRAMES:
+        raise ValueError(f"grid asks for {frames} frames; at most {MAX_FRAMES} are allowed (page weight).")
+    return ordered
+
+
+def precomputed_figure(compute: Callable, draw: Callable, controls: dict, grid: dict, figsize=(9, 4)):
+    """The kernel-free form of a widget: every frame of ``grid`` rendered now, switched in the browser.
+
+    One slider per grid parameter (a ``SelectionSlider`` over the grid values, starting
+    at the control's default); the frames are ``ipywidgets.Image`` (WebP) children of
+    nested ``ipywidgets.Stack`` containers, and ``ipywidgets.jslink`` ties each slider's
+    ``index`` to the ``selected_index`` of the stacks of its level. Parameters outside
+    the grid keep their controls' default values, which a line under the figure states.
+    """
+    import ipywidgets
+
+    grid = check_grid(grid, controls)
+    names = list(grid)
+    fixed = {name: control.value for name, control in controls.items()}
+    figure = new_figure(figsize)
+
+    def frame(position: str, **values):
+        image = _image_widget(render_frame(compute, draw, figure, **{**fixed, **values}), "webp")
+        image.add_class(f"collapse-frame-{position}")  # which frame it is, for the browser tests
+        return image
+
+    sliders = {name: ipywidgets.SelectionSlider(
+        options=[(_value_label(value), index) for index, value in enumerate(values)],
+        value=values.index(fixed[name]), description=controls[name].description,
+        continuous_update=True, style={"description_width": "initial"}) for name, values in grid.items()}
+    links = []
+    if len(names) == 1:
+        (name,) = names
+        view = ipywidgets.Stack([frame(f"{index}", **{name: value}) for index, value in enumerate(grid[name])],
+                                selected_index=sliders[name].value)
+        links.append(ipywidgets.jslink((sliders[name], "index"), (view, "selected_index")))
+    else:
+        outer, inner = names
+        rows = []
+        for row_index, value in enumerate(grid[outer]):
+            row = ipywidgets.Stack([frame(f"{row_index}-{index}", **{outer: value, inner: other})
+                                    for index, other in enumerate(grid[inner])], selected_index=sliders[inner].value)
+            links.append(ipywidgets.jslink((sliders[inner], "index"), (row, "selected_index")))
+            rows.append(row)
+        view = ipywidgets.Stack(rows, selected_index=sliders[outer].value)
+        links.append(ipywidgets.jslink((sliders[outer], "index"), (view, "selected_index")))
+    others = [f"{controls[name].description} = {_value_label(value)}" for name, value in fixed.items()
+              if name not in grid]
+    note = "Precomputed frames: the sliders work without a kernel."
+    if others:
+        note += " Fixed here: " + ", ".join(others) + "."
+    note += " Open the chapter in Jupyter or Binder to move every control freely."
+    caption = ipywidgets.HTML(f'<p class="precomputed-note" style="font-size:0.85em;margin:0">{note}</p>')
+    for axis, slider in enumerate(sliders.values()):
+        slider.add_class(f"collapse-axis-{axis}")
+    box = ipywidgets.VBox([ipywidgets.HBox(list(sliders.values()), layout={"flex_flow": "row wrap"}), view, caption],
+                          layout={"max_width": "100%"})
+    box.add_class("collapse-precomputed")
+    box.links = links  # keep the links referenced with their box
+    box.sliders, box.stack, box.grid = sliders, view, grid
+    return box
+
+
+def book_widget(compute: Callable, draw: Callable, controls: dict, grid: dict, figsize=(9, 4)):
+    """A chapter's widget, declared once: live in a kernel, precomputed frames in the static site.
+
+    ``controls`` maps each parameter name to its ipywidgets control (the live version
+    uses them all, see :func:`interactive_figure`). ``grid`` maps one or two of those
+    names to the values that the static site precomputes (:func:`precomputed_figure`);
+    every other parameter keeps its control's default value there. Each grid list must
+    contain the control's default, so that the first frame shown is the default view.
+    """
+    check_grid(grid, controls)
+    if static_site():
+        return precomputed_figure(compute, draw, controls, grid, figsize=figsize)
+    return interactive_figure(compute, draw, controls, figsize=figsize)

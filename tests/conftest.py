@@ -1,5 +1,38 @@
-"""Shared settings for the test suite: a non-interactive matplotlib backend."""
+"""Shared settings and fixtures of the test suite."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import matplotlib
+import pytest
 
-matplotlib.use("Agg")
+matplotlib.use("Agg")  # a non-interactive backend for every test
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/seeding.py
+sys.path.insert(0, str(ROOT / "tools"))  # tools/cell_budget.py
+
+
+def jupyter_book() -> str:
+    candidate = Path(sys.executable).with_name("jupyter-book")
+    return str(candidate) if candidate.exists() else shutil.which("jupyter-book")
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """Build the whole book once per test session, as the README's build command does.
+
+    Returns (CompletedProcess, path of the html folder). It builds into a temporary
+    folder, so it never touches _build/html.
+    """
+    output = tmp_path_factory.mktemp("book")
+    # the chapters' kernels must use the inline backend, whatever the caller's environment says
+    environment = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
+    result = subprocess.run(
+        [jupyter_book(), "build", str(ROOT), "-W", "-n", "--keep-going", "--path-output", str(output)],
+        capture_output=True, text=True, timeout=2400, env=environment,
+    )
+    return result, output / "_build" / "html"
