@@ -61,10 +61,17 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(built_book):
-    """(base URL, html folder) of the built book, served on a free loopback port."""
-    result, html = built_book
-    assert result.returncode == 0, "the book did not build; see test_book_builds_without_warnings"
+def site(request):
+    """(base URL, html folder) of the built book, served on a free loopback port.
+
+    ``COLLAPSE_SITE_HTML=_build/html`` tests an existing build instead (for development).
+    """
+    existing = os.environ.get("COLLAPSE_SITE_HTML")
+    if existing:
+        html = Path(existing).resolve()
+    else:
+        result, html = request.getfixturevalue("built_book")
+        assert result.returncode == 0, "the book did not build; see test_book_builds_without_warnings"
     handler = functools.partial(QuietHandler, directory=str(html))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -87,7 +94,7 @@ def pages(html: Path) -> list[str]:
     """Every page of the book: the root and each file of _toc.yml (the TOC's own order)."""
     import re
 
-    toc = (html.parent.parent / "_toc.yml")
+    toc = Path(__file__).resolve().parent.parent / "_toc.yml"
     names = re.findall(r"file:\s*(\S+)", toc.read_text()) if toc.exists() else []
     return ["index.html", *[f"{name}.html" for name in names]]
 
@@ -217,11 +224,19 @@ def test_pages_fit_a_phone(site, browser):
         page, _ = open_page(browser, base, name, width=PHONE_WIDTH)
         overflow = page.evaluate("""() => {
           const width = document.documentElement.clientWidth;
+          // an element past the right edge is fine inside a box that scrolls and itself fits
+          const scrolls = el => {
+            for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+              const style = getComputedStyle(box);
+              if (['auto', 'scroll'].includes(style.overflowX)) return box.getBoundingClientRect().right <= width + 1;
+            }
+            return false;
+          };
           const wide = [];
           for (const el of document.querySelectorAll('article *')) {
             const box = el.getBoundingClientRect();
-            if (box.right > width + 1 && !el.closest('mjx-container[display="true"], div.math, pre, .highlight, table, .cell_output, .collapse-precomputed, .jupyter-widgets'))
-              wide.push(el.tagName + '.' + el.className);
+            if (box.width > 0 && box.right > width + 1 && !scrolls(el) && !el.closest('mjx-assistive-mml'))
+              wide.push(el.tagName + '.' + el.className + ': ' + (el.textContent || '').slice(0, 40));
           }
           const scroll = document.documentElement.scrollWidth > width + 1;
           return {scroll, wide: wide.slice(0, 5)};

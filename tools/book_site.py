@@ -12,17 +12,20 @@ Loaded by every ``jupyter-book build`` of this book, however it is started, it
 3. serves MathJax 3, require.js and the widget html-manager from the site itself:
    ``npm ci`` installs the versions pinned in ``tools/site_assets/package-lock.json``
    (once per lock file, cached in ``_build/.site_assets``), the files are copied into
-   ``_static/vendor/`` and ``mathjax_path`` and myst-nb's ``nb_ipywidgets_js`` point
+   ``_static/book_vendor/`` and ``mathjax_path`` and myst-nb's ``nb_ipywidgets_js`` point
    at them. Nothing is loaded from a CDN; the built site works offline.
    The assets live in a folder other than the book's own ``_static/``, whose every
    ``*.js`` Jupyter Book adds to every page (that loaded the widget scripts twice);
 4. drops sphinx-thebe's scripts (the book does not use thebe; its inline
-   configuration was added twice and threw a JavaScript error on every page).
+   configuration was added twice and threw a JavaScript error on every page),
+   points require.js at the widget manager's own folder, and maps ipywidgets'
+   MathJax 2 typesetting call onto MathJax 3 (``site_assets/widgets_mathjax3.js``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -35,13 +38,14 @@ sys.path.insert(0, str(HERE))
 import cell_budget  # noqa: E402  (a sibling module of this file)
 
 ASSETS = HERE / "site_assets"
-VENDOR = "vendor"
+VENDOR = "book_vendor"  # not "vendor": the theme has its own _static/vendor/
 MATHJAX = f"{VENDOR}/mathjax/tex-mml-chtml.js"
-REQUIREJS = f"{VENDOR}/require.min.js"
+REQUIREJS = f"{VENDOR}/require.js"
 HTML_MANAGER = f"{VENDOR}/html-manager/embed-amd.js"
+WIDGETS_MATHJAX3 = f"{VENDOR}/widgets_mathjax3.js"  # our own: ipywidgets' MathJax 2 call on MathJax 3
 COPIED = {  # node_modules path -> path under _static/vendor
     "mathjax/es5": "mathjax",
-    "requirejs/require.js": "require.min.js",
+    "requirejs/require.js": "require.js",
     "@jupyter-widgets/html-manager/dist": "html-manager",
 }
 
@@ -76,7 +80,7 @@ def install_assets(cache: Path) -> Path:
 
 
 def stage_static(modules: Path, static: Path) -> None:
-    """Copy the served files into ``static/vendor`` (a folder added to ``html_static_path``)."""
+    """Copy the served files into ``static/book_vendor`` (a folder added to ``html_static_path``)."""
     target = static / VENDOR
     if target.exists():
         shutil.rmtree(target)
@@ -87,6 +91,7 @@ def stage_static(modules: Path, static: Path) -> None:
             shutil.copytree(origin, destination)
         else:
             shutil.copy2(origin, destination)
+    shutil.copy2(ASSETS / "widgets_mathjax3.js", static / WIDGETS_MATHJAX3)
 
 
 def on_config_inited(app, config) -> None:
@@ -98,29 +103,66 @@ def on_config_inited(app, config) -> None:
     stage_static(modules, static)
     config.html_static_path = [*config.html_static_path, str(static)]
     config.mathjax_path = MATHJAX
-    config.nb_ipywidgets_js = {REQUIREJS: {}, HTML_MANAGER: {}}
+    # myst-nb adds require.js to every page with widgets; adjust_scripts adds the rest in order
+    config.nb_ipywidgets_js = {REQUIREJS: {}}
 
 
 THEBE_SCRIPTS = ("sphinx-thebe.js",)
 
 
-def drop_thebe(app, pagename, templatename, context, doctree) -> None:
-    """Remove sphinx-thebe's scripts: the book has no thebe cells (``launch_buttons.thebe: false``)."""
+def script_name(script) -> str:
+    return str(getattr(script, "filename", script) or "")
+
+
+def adjust_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Per page: drop sphinx-thebe's scripts, and show require.js where the widget manager lives.
+
+    - The book has no thebe cells (``launch_buttons.thebe: false``), but sphinx-thebe
+      added its inline configuration twice, a JavaScript error on every page.
+    - The widget manager (an AMD bundle) computes the address of its own fonts from the
+      module path require.js gives it, which by default is relative to the page
+      (``chapters/@jupyter-widgets/...``, a 404); a ``paths`` entry per page points it
+      at ``_static/book_vendor/html-manager``.
+    """
     scripts = context.get("script_files")
     if not scripts:
         return
     kept = []
     for script in scripts:
-        filename = getattr(script, "filename", script) or ""
-        body = getattr(script, "attributes", {}).get("body", "") if hasattr(script, "attributes") else ""
-        if str(filename).endswith(THEBE_SCRIPTS) or "THEBE_JS_URL" in body:
+        body = script.attributes.get("body", "") if hasattr(script, "attributes") else ""
+        if script_name(script).endswith(THEBE_SCRIPTS) or "THEBE_JS_URL" in body:
             continue
         kept.append(script)
     scripts[:] = kept
+    if pagename.endswith("bibliography") and not any(script_name(script).endswith(MATHJAX) for script in scripts):
+        maths_for_bibliography(app)
+    if any(script_name(script).endswith(REQUIREJS) for script in scripts):
+        # after require.js (myst-nb's, priority 500): where the manager lives, the MathJax 3
+        # bridge, then the manager itself, which renders the widgets once the page has loaded
+        folder = context["pathto"](f"_static/{VENDOR}/html-manager", 1)
+        app.add_js_file(None, body=f'require.config({{paths: {{"@jupyter-widgets/html-manager/dist": "{folder}"}}}});',
+                        priority=501)
+        app.add_js_file(WIDGETS_MATHJAX3, priority=502)
+        app.add_js_file(HTML_MANAGER, priority=503)
+
+
+def maths_for_bibliography(app) -> None:
+    """Typeset the maths in the bibliography's titles (``$\\pi^2/6$``).
+
+    Sphinx loads MathJax only on pages with maths nodes; pybtex writes a title's maths
+    as text between dollars. This page gets MathJax with the book's macros and ``$``
+    as an inline delimiter too.
+    """
+    config = json.loads(json.dumps(app.config.mathjax3_config or {}))
+    config.setdefault("tex", {})["inlineMath"] = [["$", "$"], ["\\(", "\\)"]]
+    # myst marks a page without maths nodes mathjax_ignore; the citations are processed all the same
+    config.setdefault("options", {})["processHtmlClass"] = "tex2jax_process|mathjax_process|math|citation"
+    app.add_js_file(None, body=f"window.MathJax = {json.dumps(config)};", priority=500)
+    app.add_js_file(MATHJAX, loading_method="defer", priority=500)
 
 
 def setup(app):
     # priority below myst-nb's (500) so that these settings are in place when it reads them
     app.connect("config-inited", on_config_inited, priority=100)
-    app.connect("html-page-context", drop_thebe)
+    app.connect("html-page-context", adjust_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
