@@ -154,7 +154,7 @@ def surviving_types_variance(token_counts, draws: int) -> float:
     values, multiplicity = np.unique(p, return_counts=True)
     q = np.exp(draws * np.log1p(-values))
     pair = values[:, None] + values[None, :]
-    both = np.where(pair < 1, np.exp(draws * np.log1p(-np.minimum(pair, 1 - 1e-300))), 0.0)
+    both = np.where(pair < 1, np.exp(draws * np.log1p(-np.where(pair < 1, pair, 0.0))), 0.0)
     covariance = both - q[:, None] * q[None, :]
     m = multiplicity.astype(float)
     pairs = m[:, None] * m[None, :] - np.diag(m)  # ordered pairs w != v between classes
