@@ -53,6 +53,9 @@ class Table(NamedTuple):
     following: np.ndarray      # the token after each occurrence, grouped by context (cumulative counts)
     ngram_keys: np.ndarray     # sorted distinct k-grams, key h * V + w
     ngram_counts: np.ndarray   # c(h, w)
+    weights: np.ndarray        # lambda_h = c(h) / (c(h) + t(h)) (1 for k = 1)
+    dense: np.ndarray | None   # for k <= 2: row of each context key 0..V-1 (-1 if unseen), else None
+    slots: np.ndarray | None   # for k = 3: open-addressing hash table of the context rows (-1 = empty)
 
 
 class Model(NamedTuple):
@@ -110,8 +113,62 @@ def fit(ids, order: int, vocabulary_size: int) -> Model:
         distinct, starts, counts = np.unique(keys[by_context], return_index=True, return_counts=True)
         ngram_keys, ngram_counts = np.unique(keys * vocabulary_size + ids, return_counts=True)
         _, types = np.unique(ngram_keys // vocabulary_size, return_counts=True)
-        tables.append(Table(distinct, starts, counts, types, ids[by_context], ngram_keys, ngram_counts))
+        weights = counts / (counts + types) if k > 1 else np.ones(1)
+        dense = None
+        if k <= 2:
+            dense = np.full(vocabulary_size if k == 2 else 1, -1, dtype=np.int64)
+            dense[distinct] = np.arange(distinct.size)
+        tables.append(Table(distinct, starts, counts, types, ids[by_context], ngram_keys, ngram_counts,
+                            weights, dense, None if k <= 2 else hash_slots(distinct)))
     return Model(order, vocabulary_size, tuple(tables))
+
+
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+"""Fibonacci hashing: slot = (key * GOLDEN mod 2^64) >> (64 - bits)."""
+
+
+def _hash(keys: np.ndarray, bits: int) -> np.ndarray:
+    return ((keys.astype(np.uint64) * GOLDEN) >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def hash_slots(keys: np.ndarray) -> np.ndarray:
+    """An open-addressing (linear probing) hash table of ``keys``: slot -> index into keys, -1 if empty.
+
+    Its size is the power of two at least 2 len(keys); built vectorised, one probe round at a time.
+    """
+    bits = max(int(np.ceil(np.log2(2 * keys.size + 1))), 1)
+    mask = (1 << bits) - 1
+    slots = np.full(1 << bits, -1, dtype=np.int64)
+    pending = np.arange(keys.size)
+    slot = _hash(keys, bits)
+    while pending.size:
+        free = slots[slot] < 0
+        # one key per free slot this round (the first in order); the others probe the next slot
+        candidates, first = np.unique(slot[free], return_index=True)
+        winners = pending[free][first]
+        slots[candidates] = winners
+        placed = np.zeros(pending.size, dtype=bool)
+        placed[np.flatnonzero(free)[first]] = True
+        pending, slot = pending[~placed], (slot[~placed] + 1) & mask
+    return slots
+
+
+def _hash_lookup(keys_table: np.ndarray, slots: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index of each key in ``keys_table`` through its hash table ``slots``, and whether it is there."""
+    bits = int(slots.size).bit_length() - 1
+    mask = slots.size - 1
+    index = np.zeros(keys.size, dtype=np.int64)
+    found = np.zeros(keys.size, dtype=bool)
+    pending = np.arange(keys.size)
+    slot = _hash(keys, bits)
+    while pending.size:
+        row = slots[slot]
+        hit = (row >= 0) & (keys_table[np.maximum(row, 0)] == keys[pending])
+        index[pending[hit]] = row[hit]
+        found[pending[hit]] = True
+        again = (row >= 0) & ~hit
+        pending, slot = pending[again], (slot[again] + 1) & mask
+    return index, found
 
 
 def _lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -208,20 +265,37 @@ def candidates(model: Model, temperature: float = 1.0, top_k: int | None = None)
     return tuple(result)
 
 
+def _rows(table: Table, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row of each context key in ``table`` (clipped to a valid row) and whether the context was seen."""
+    if table.dense is not None:
+        rows = table.dense[keys]
+        return np.maximum(rows, 0), rows >= 0
+    return _hash_lookup(table.context_keys, table.slots, keys)
+
+
 def _draw_model(model: Model, history: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """One token per row from p(. | history): the mixture, one order at a time."""
+    """One token per row from p(. | history): the mixture, one order at a time.
+
+    One uniform u per row does everything: at an order whose context was seen, u < lambda_h
+    chooses this order and u / lambda_h (uniform on [0, 1) given that) picks the position in the
+    context's block; otherwise (u - lambda_h) / (1 - lambda_h) is a fresh uniform for the next order.
+    """
     n = history.shape[0]
     result = np.zeros(n, dtype=np.int64)
-    open_rows = np.ones(n, dtype=bool)
+    rows = np.arange(n)
+    u = rng.random(n)
     for k in range(model.order, 0, -1):
         table = model.tables[k - 1]
-        j, seen = _lookup(table.context_keys, context_keys(history[:, model.order - k:], model.vocabulary_size))
-        count = table.counts[j]
-        weight = count / (count + table.types[j]) if k > 1 else 1.0
-        chosen = open_rows & seen & (rng.random(n) < weight)
-        position = table.starts[j] + (rng.random(n) * count).astype(np.int64)
-        result[chosen] = table.following[position[chosen]]
-        open_rows &= ~chosen
+        j, seen = _rows(table, context_keys(history[rows, model.order - k:], model.vocabulary_size))
+        weight = np.where(seen, table.weights[j], 0.0)
+        chosen = u < weight
+        count = table.counts[j[chosen]]
+        offset = np.minimum((u[chosen] / weight[chosen] * count).astype(np.int64), count - 1)
+        result[rows[chosen]] = table.following[table.starts[j[chosen]] + offset]
+        rest = ~chosen
+        rows, u = rows[rest], (u[rest] - weight[rest]) / (1.0 - weight[rest])
+        if rows.size == 0:
+            break
     return result
 
 
@@ -233,7 +307,7 @@ def _draw_decoded(model: Model, tables: tuple, history: np.ndarray, rng: np.rand
     u = rng.random(n)
     for k in range(model.order, 0, -1):
         table, decoded = model.tables[k - 1], tables[k - 1]
-        j, seen = _lookup(table.context_keys, context_keys(history[:, model.order - k:], model.vocabulary_size))
+        j, seen = _rows(table, context_keys(history[:, model.order - k:], model.vocabulary_size))
         chosen = open_rows & seen
         low = decoded.starts[j]
         high = low + decoded.sizes[j] - 1
@@ -263,13 +337,14 @@ def sample(model: Model, n_sequences: int, length: int, rng=0, contexts=None, te
     temperature = validation.positive_real(temperature, "temperature")
     decode = temperature != 1.0 or top_k is not None
     tables = candidates(model, temperature, top_k) if decode else None
-    out = np.empty((n_sequences, length), dtype=np.int64)
+    out = np.empty((length, n_sequences), dtype=np.int64)  # one contiguous row per step
     for step in range(length):
         tokens = _draw_decoded(model, tables, history, rng) if decode else _draw_model(model, history, rng)
-        out[:, step] = tokens
+        out[step] = tokens
         if model.order > 1:
-            history = np.concatenate([history[:, 1:], tokens[:, None]], axis=1)
-    return out
+            history[:, :-1] = history[:, 1:]
+            history[:, -1] = tokens
+    return np.ascontiguousarray(out.T)
 
 
 def sample_loop(model: Model, length: int, rng=0, context=None) -> list[int]:
