@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import corpus, ngram, validation
+from . import corpus, discrete, ngram, validation
 from .corpus import ids_array
 
 STRATEGIES = ("replace", "mix", "accumulate")
@@ -140,10 +140,14 @@ def _frequencies(token_counts) -> np.ndarray:
 
 
 def surviving_types(token_counts, draws: int) -> float:
-    """E[types after ``draws`` i.i.d. draws from the frequencies c_w / T] = sum_w 1 - (1 - p_w)^N."""
+    """E[types after ``draws`` i.i.d. draws from the frequencies c_w / T] = sum_w 1 - (1 - p_w)^N.
+
+    The formula of the chapter *Discrete distributions*
+    (:func:`collapse_lib.discrete.expected_survivors_one_generation`), with the words as categories.
+    """
     p = _frequencies(token_counts)
     draws = validation.integer(draws, "draws", minimum=1)
-    return float(np.sum(-np.expm1(draws * np.log1p(-p))))
+    return float(discrete.survival_one_generation(p, draws).sum())
 
 
 def surviving_types_variance(token_counts, draws: int) -> float:
@@ -152,7 +156,7 @@ def surviving_types_variance(token_counts, draws: int) -> float:
     p = _frequencies(token_counts)
     draws = validation.integer(draws, "draws", minimum=1)
     values, multiplicity = np.unique(p, return_counts=True)
-    q = np.exp(draws * np.log1p(-values))
+    q = 1.0 - discrete.survival_one_generation(values, draws)
     pair = values[:, None] + values[None, :]
     both = np.where(pair < 1, np.exp(draws * np.log1p(-np.where(pair < 1, pair, 0.0))), 0.0)
     covariance = both - q[:, None] * q[None, :]
@@ -166,7 +170,7 @@ def loss_probability(count: int, total: int, draws: int) -> float:
     count = validation.integer(count, "count", minimum=1)
     total = validation.integer(total, "total", minimum=count)
     draws = validation.integer(draws, "draws", minimum=1)
-    return float(np.exp(draws * np.log1p(-count / total))) if count < total else 0.0
+    return float(1.0 - discrete.survival_one_generation(count / total, draws))
 
 
 def resample(ids, draws: int, rng) -> np.ndarray:

@@ -4,7 +4,9 @@ One resampling of a text of T tokens draws N tokens i.i.d. from its frequencies 
 The count of word w in the new text is Binomial(N, p_w), so (sympy derives each step):
 
 - P(w lost) = P(Binomial(N, p_w) = 0) = (1 - p_w)^N;
-- E[surviving types] = sum_w [1 - (1 - p_w)^N], by linearity over the indicators 1{w seen};
+- E[surviving types] = sum_w [1 - (1 - p_w)^N], by linearity over the indicators 1{w seen}
+  (the formula of the chapter *Discrete distributions*, :mod:`collapse_lib.discrete_symbolic`,
+  grouped here by frequency class);
 - Var[surviving types] adds the covariances P(w and v both lost) - q_w q_v with
   P(both lost) = (1 - p_w - p_v)^N (a multinomial with the two cells merged);
 - with N = T a word seen c times is lost with probability (1 - c/T)^T -> e^(-c): a hapax
@@ -18,7 +20,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.stats import Binomial, P
 
-from . import validation
+from . import discrete_symbolic, validation
 
 N, T, c, p = sp.symbols("N T c p", positive=True)
 
@@ -42,8 +44,12 @@ def loss_probability(probability=p, draws=N) -> sp.Expr:
 def expected_types(classes: dict, draws=N) -> sp.Expr:
     """E[surviving types] for a text with ``classes[c]`` words seen c times, after N draws:
     sum_c n_c [1 - (1 - c/T)^N], T = sum_c c n_c."""
-    total = sum(sp.Integer(k) * sp.Integer(v) for k, v in _classes(classes).items())
-    return sp.Add(*[v * (1 - loss_probability(sp.Integer(k) / total, draws)) for k, v in _classes(classes).items()])
+    classes = _classes(classes)
+    draws = _integer_or_symbol(draws, "draws")
+    total = sum(sp.Integer(k) * v for k, v in classes.items())
+    # the discrete chapter's survival probability, one term per frequency class
+    return sp.Add(*[v * discrete_symbolic.survival_one_generation(draws, sp.Integer(k) / total)
+                    for k, v in classes.items()])
 
 
 def types_variance(classes: dict, draws) -> sp.Expr:
