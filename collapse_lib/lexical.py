@@ -77,7 +77,7 @@ def mattr(ids, window: int = 500) -> float:
     window = validation.integer(window, "window", minimum=1)
     if words.size < window:
         raise ValueError(f"the stream must hold at least window = {window} tokens, got {words.size}.")
-    order = np.argsort(words, kind="stable")
+    order = np.argsort(words.astype(np.uint16) if words.max() < 2**16 else words, kind="stable")  # radix sort
     previous = np.full(words.size, -1, dtype=np.int64)
     same = words[order][1:] == words[order][:-1]
     previous[order[1:][same]] = order[:-1][same]

@@ -93,6 +93,10 @@ def context_keys(contexts: np.ndarray, vocabulary_size: int) -> np.ndarray:
 def fit(ids, order: int, vocabulary_size: int) -> Model:
     """Count the n-grams of the stream ``ids`` (token ids in [0, V)), orders 1 to ``order``.
 
+    One sort of the k-gram keys per order gives everything: sorted by k-gram, the
+    occurrences are grouped by context too, so ``following`` (the cumulative count array),
+    the context counts c(h), the k-gram counts c(h, w) and t(h) are run lengths.
+
     The stream is preceded by ``order - 1`` paragraph marks (id 0), so its first token
     has a full context.
     """
@@ -108,17 +112,25 @@ def fit(ids, order: int, vocabulary_size: int) -> Model:
         # the k - 1 tokens before each token of ids
         history = np.stack([padded[order - k + j: order - k + j + ids.size] for j in range(k - 1)], axis=1) \
             if k > 1 else np.zeros((ids.size, 0), dtype=np.int64)
-        keys = context_keys(history, vocabulary_size)
-        by_context = np.argsort(keys, kind="stable")
-        distinct, starts, counts = np.unique(keys[by_context], return_index=True, return_counts=True)
-        ngram_keys, ngram_counts = np.unique(keys * vocabulary_size + ids, return_counts=True)
-        _, types = np.unique(ngram_keys // vocabulary_size, return_counts=True)
+        keys = context_keys(history, vocabulary_size) * vocabulary_size + ids  # the k-gram keys h V + w
+        by_key = _key_order(history, ids, keys, vocabulary_size)  # grouped by k-gram, hence by context
+        sorted_keys = keys[by_key]
+        contexts = sorted_keys // vocabulary_size
+        new_context = np.concatenate([[True], contexts[1:] != contexts[:-1]])
+        new_ngram = np.concatenate([[True], sorted_keys[1:] != sorted_keys[:-1]])
+        starts = np.flatnonzero(new_context)
+        counts = np.diff(np.append(starts, ids.size))
+        distinct = contexts[starts]
+        ngram_starts = np.flatnonzero(new_ngram)
+        ngram_keys = sorted_keys[ngram_starts]
+        ngram_counts = np.diff(np.append(ngram_starts, ids.size))
+        types = np.add.reduceat(new_ngram.astype(np.int64), starts)
         weights = counts / (counts + types) if k > 1 else np.ones(1)
         dense = None
         if k <= 2:
             dense = np.full(vocabulary_size if k == 2 else 1, -1, dtype=np.int64)
             dense[distinct] = np.arange(distinct.size)
-        tables.append(Table(distinct, starts, counts, types, ids[by_context], ngram_keys, ngram_counts,
+        tables.append(Table(distinct, starts, counts, types, ids[by_key], ngram_keys, ngram_counts,
                             weights, dense, None if k <= 2 else hash_slots(distinct)))
     return Model(order, vocabulary_size, tuple(tables))
 
@@ -169,6 +181,17 @@ def _hash_lookup(keys_table: np.ndarray, slots: np.ndarray, keys: np.ndarray) ->
         again = (row >= 0) & ~hit
         pending, slot = pending[again], (slot[again] + 1) & mask
     return index, found
+
+
+def _key_order(history: np.ndarray, ids: np.ndarray, keys: np.ndarray, vocabulary_size: int) -> np.ndarray:
+    """The permutation sorting the k-gram ``keys``: a least-significant-digit radix sort over the
+    token columns (numpy's stable sort of 16-bit integers is a radix sort) when V <= 2^16."""
+    if vocabulary_size > 2**16:
+        return np.argsort(keys)
+    order = np.argsort(ids.astype(np.uint16), kind="stable")
+    for column in range(history.shape[1] - 1, -1, -1):
+        order = order[np.argsort(history[order, column].astype(np.uint16), kind="stable")]
+    return order
 
 
 def _lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
