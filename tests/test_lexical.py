@@ -289,3 +289,33 @@ def test_experiment_is_reproducible_and_shaped(austen):
 def test_bad_input_raises(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# --- the shipped corpus and the widget ---------------------------------------------------------------
+
+
+def test_shipped_novels_match_their_readme_checksums():
+    import hashlib
+    import re
+
+    readme = (corpus.DATA / "README.md").read_text(encoding="utf-8")
+    listed = dict((name, digest) for digest, name in re.findall(r"^([0-9a-f]{64})  (\S+\.txt)$", readme, re.M))
+    assert sorted(listed) == sorted(f"{name}.txt" for name in corpus.NOVELS)
+    for name, digest in listed.items():
+        assert hashlib.sha256((corpus.DATA / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_widget_computes_draws_and_validates_its_grid():
+    import ipywidgets  # noqa: F401  (the widget needs it)
+    from collapse_lib import lexical_widgets
+    from collapse_lib.widgets import new_figure
+
+    view = lexical_widgets.compute_lexical(generation=3)
+    assert view.generation == 3 and view.history.types.size == lexical_widgets.GENERATIONS + 1
+    assert np.all(np.diff(view.history.types) <= 0), "under replace the word types can only fall"
+    figure = new_figure(lexical_widgets.FIGSIZE)
+    lexical_widgets.draw_lexical(figure, view)
+    assert len(figure.axes) == 3
+    lexical_widgets.lexical_widget()
+    with pytest.raises(ValueError, match="generation must be at most"):
+        lexical_widgets.compute_lexical(generation=11)
