@@ -305,20 +305,32 @@ def _draw_model(model: Model, history: np.ndarray, rng: np.random.Generator) -> 
     """
     n = history.shape[0]
     result = np.zeros(n, dtype=np.int64)
-    rows = np.arange(n)
+    rows = None  # None: every row is still open (plain slices, no gathering)
     u = rng.random(n)
-    for k in range(model.order, 0, -1):
+    for k in range(model.order, 1, -1):
         table = model.tables[k - 1]
-        j, seen = _rows(table, context_keys(history[rows, model.order - k:], model.vocabulary_size))
+        context = history[:, model.order - k:] if rows is None else history[rows, model.order - k:]
+        j, seen = _rows(table, context_keys(context, model.vocabulary_size))
         weight = np.where(seen, table.weights[j], 0.0)
         chosen = u < weight
         count = table.counts[j[chosen]]
         offset = np.minimum((u[chosen] / weight[chosen] * count).astype(np.int64), count - 1)
-        result[rows[chosen]] = table.following[table.starts[j[chosen]] + offset]
+        tokens = table.following[table.starts[j[chosen]] + offset]
+        if rows is None:
+            result[chosen] = tokens
+            rows = np.flatnonzero(~chosen)
+        else:
+            result[rows[chosen]] = tokens
+            rows = rows[~chosen]
         rest = ~chosen
-        rows, u = rows[rest], (u[rest] - weight[rest]) / (1.0 - weight[rest])
+        u = (u[rest] - weight[rest]) / (1.0 - weight[rest])
         if rows.size == 0:
-            break
+            return result
+    unigram = model.tables[0]  # one context, lambda = 1: a uniform position in the whole stream
+    positions = np.minimum((u * unigram.counts[0]).astype(np.int64), unigram.counts[0] - 1)
+    if rows is None:
+        return unigram.following[positions]
+    result[rows] = unigram.following[positions]
     return result
 
 
