@@ -1,0 +1,134 @@
+"""The widget of the chapter *The decline of lexical diversity, on real text*.
+
+:func:`compute_lexical` runs the generational experiment on *Pride and Prejudice* once per
+setting (n-gram order, temperature, top-k, real share), caches it, and returns the view of one
+generation; :func:`draw_lexical` draws the rank-frequency curves of the generations so far and
+the diversity curves; :func:`lexical_widget` wires the controls to them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+import numpy as np
+from matplotlib import ticker
+
+from . import corpus, lexical, validation
+from .widgets import PLAIN, book_widget, light_log_axis
+
+GENERATIONS = 10
+"""Generations of every cached experiment (the generation control goes up to this)."""
+
+FIGSIZE = (12, 4.8)
+"""Figure size of the static view and of the widget."""
+
+SHOWN = (0, 1, 2, 5, 10)
+"""Generations whose rank-frequency curves are drawn (those up to the chosen one)."""
+
+
+class LexicalView(NamedTuple):
+    """What the figure shows: the experiment of one setting, up to generation ``generation``."""
+
+    history: lexical.History   # the whole cached experiment (generations 0..GENERATIONS)
+    generation: int
+    order: int
+    temperature: float
+    top_k: int
+    real_share: float
+
+
+@lru_cache(maxsize=1)
+def _corpus() -> corpus.Corpus:
+    return corpus.load("pride_and_prejudice")
+
+
+@lru_cache(maxsize=64)
+def experiment(order: int, temperature: float, top_k: int, real_share: float, seed: int = 0) -> lexical.History:
+    """The cached experiment: replace if ``real_share`` is 0, else mix with that share; ``top_k`` 0 = all."""
+    strategy = "replace" if real_share == 0 else "mix"
+    return lexical.run(_corpus(), order=order, generations=GENERATIONS, strategy=strategy, fraction=real_share,
+                       temperature=temperature, top_k=top_k or None, rng=seed)
+
+
+def compute_lexical(order: int = 2, temperature: float = 1.0, top_k: int = 0, real_share: float = 0.0,
+                    generation: int = GENERATIONS) -> LexicalView:
+    """The view of ``generation`` for one setting (the experiment runs once per setting, then is cached)."""
+    order = validation.integer(order, "order", minimum=1, maximum=3)
+    generation = validation.integer(generation, "generation", minimum=0, maximum=GENERATIONS)
+    top_k = validation.integer(top_k, "top_k", minimum=0)
+    temperature = validation.positive_real(temperature, "temperature")
+    real_share = validation.probability(real_share, "real_share")
+    history = experiment(order, float(temperature), top_k, float(real_share))
+    return LexicalView(history, generation, order, temperature, top_k, real_share)
+
+
+def log_ranks(size: int, points: int = 200) -> np.ndarray:
+    """About ``points`` ranks 1..size spaced evenly on a log scale, always including the last one
+    (a cheap rank-frequency curve: drawing all ranks costs most of a frame)."""
+    return np.unique(np.round(np.logspace(0, np.log10(size), points)).astype(int))
+
+
+CURVES = (("types", "word types"), ("distinct2", "distinct-2"), ("entropy", "entropy (bits)"),
+          ("mattr", "MATTR (500)"))
+
+
+def _curve(history: lexical.History, name: str) -> np.ndarray:
+    values = history.distinct[:, 1] if name == "distinct2" else getattr(history, name)
+    return np.asarray(values, dtype=float)
+
+
+def draw_lexical(figure, view: LexicalView) -> None:
+    """Left: rank-frequency (log-log) of generations 0, 1, 2, 5, 10 up to the chosen one.
+    Middle: diversity curves relative to the real text. Right: perplexity on held-out real text."""
+    left, middle, right = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.2, 1, 0.8]})
+    history, g = view.history, view.generation
+    colours = {n: colour for n, colour in zip(SHOWN, ("black", "tab:blue", "tab:green", "tab:orange", "tab:red"))}
+    for n in [n for n in SHOWN if n <= g] + ([g] if g not in SHOWN else []):
+        c = history.rank_counts[n]
+        ranks = log_ranks(c.size)
+        left.loglog(ranks, c[ranks - 1], lw=2.0 if n == g else 1.2, color=colours.get(n, "tab:purple"),
+                    label="real text" if n == 0 else f"generation {n}")
+    for axis in (left.xaxis, left.yaxis):
+        light_log_axis(axis)
+        axis.set_major_formatter(PLAIN)
+    left.set_xlabel("rank", fontsize=11)
+    left.set_ylabel("count", fontsize=11)
+    left.set_title("rank-frequency: the tail goes first", fontsize=11)
+    left.legend(fontsize=9, frameon=False, loc="lower left")
+    x = history.generation
+    for (name, label), colour in zip(CURVES, ("tab:red", "tab:blue", "tab:green", "tab:purple")):
+        values = _curve(history, name)
+        middle.plot(x, values / values[0], color=colour, lw=1, alpha=0.35)
+        middle.plot(x[:g + 1], values[:g + 1] / values[0], color=colour, lw=2, marker="o", ms=3, label=label)
+    middle.set_title("diversity / diversity of the real text", fontsize=11)
+    middle.legend(fontsize=9, frameon=False, loc="lower left")
+    right.plot(x, history.perplexity, color="black", lw=1, alpha=0.35)
+    right.plot(x[:g + 1], history.perplexity[:g + 1], color="black", lw=2, marker="o", ms=3)
+    right.set_title("perplexity on held-out real text", fontsize=11)
+    for ax in (middle, right):
+        ax.set_xlabel("generation", fontsize=11)
+        ax.xaxis.set_major_locator(ticker.MaxNLocator(5, integer=True))
+        ax.grid(alpha=0.3)
+    for ax in (left, middle, right):
+        ax.tick_params(labelsize=10)
+    decoding = f"T = {view.temperature:g}" + (f", top-{view.top_k}" if view.top_k else "")
+    strategy = "replace" if view.real_share == 0 else f"mix, real share {view.real_share:g}"
+    figure.suptitle(f"order {view.order} n-gram model on Pride and Prejudice, {decoding}, {strategy}; "
+                    f"generation {g}", fontsize=11)
+    figure.subplots_adjust(left=0.06, right=0.99, bottom=0.12, top=0.86, wspace=0.25)
+
+
+def lexical_widget():
+    """Controls for the n-gram order, temperature, top-k, the real share and the generation."""
+    import ipywidgets as widgets
+
+    controls = {
+        "order": widgets.Dropdown(options=[1, 2, 3], value=2, description="n-gram order"),
+        "temperature": widgets.Dropdown(options=[0.5, 0.7, 0.85, 1.0, 1.2], value=1.0, description="temperature"),
+        "top_k": widgets.Dropdown(options=[0, 1, 5, 20, 100], value=0, description="top-k (0 = all)"),
+        "real_share": widgets.Dropdown(options=[0.0, 0.1, 0.25, 0.5], value=0.0, description="real share"),
+        "generation": widgets.IntSlider(value=GENERATIONS, min=0, max=GENERATIONS, description="generation"),
+    }
+    grid = {"generation": [GENERATIONS, 0, 1, 2, 3, 5, 7], "temperature": [1.0, 0.5, 0.7, 0.85, 1.2]}
+    return book_widget(compute_lexical, draw_lexical, controls, grid=grid, figsize=FIGSIZE)
