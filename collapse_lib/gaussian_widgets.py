@@ -141,7 +141,7 @@ def w2_widget():
         "size": w.IntSlider(value=20, min=2, max=200, description="M₀"),
         "generations": w.IntSlider(value=60, min=5, max=400, step=5, description="generations"),
         "estimator": estimator_control(),
-    }, grid={"kind": schedules.KINDS, "size": (2, 5, 10, 20, 50, 100, 200)}, figsize=(8, 4))
+    }, grid={"kind": schedules.KINDS, "size": (2, 5, 20, 50, 200)}, figsize=(8, 4))
 
 
 class GenerationOne(NamedTuple):
