@@ -21,7 +21,7 @@ sigma0 = sp.Symbol("sigma_0", positive=True)
 x, s, t, lam = sp.symbols("x s t lambda", positive=True)
 """A chi-square variable, an eigenvalue of X^T X, T lambda, the ridge penalty."""
 
-phi = sp.Symbol("phi", positive=True)
+phi = sp.Symbol("varphi", positive=True)
 """The real fraction K / T_0 under mixing."""
 
 rho = sp.Symbol("rho", positive=True)
