@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib import ticker
 
 from . import regression, strategies, validation
-from .widgets import book_widget
+from .widgets import PLAIN, book_widget, light_log_axis
 
 COLOURS = {"replace": "tab:red", "accumulate": "tab:green", "mix": "tab:blue"}
 FIGSIZE = (11, 4.6)
@@ -83,9 +83,10 @@ def draw_regression(figure, view: RegressionView) -> None:
               transform=left.get_yaxis_transform())
     if view.note:
         left.text(0.02, 0.6, view.note, transform=left.transAxes, fontsize=9, color="tab:blue")
-    left.set_xlabel("generation $n$", fontsize=11)
+    left.xaxis.set_major_locator(ticker.MaxNLocator(6))
+    left.set_xlabel("generation n", fontsize=11)
     left.set_ylabel("test error / one-fit error", fontsize=11)
-    left.set_title(f"d = {view.dim}, $T_0$ = {view.size}: exact (lines), simulated (dots)", fontsize=11)
+    left.set_title(f"d = {view.dim}, T0 = {view.size}: exact (lines), simulated (dots)", fontsize=11)
     left.legend(fontsize=9, loc="upper left", bbox_to_anchor=(0.0, 0.93), frameon=False)
     for row, n in enumerate(RIDGE_GENERATIONS):
         line, = right.plot(view.penalty, view.ridge[row], lw=1.8, label=f"n = {n}")
@@ -93,14 +94,15 @@ def draw_regression(figure, view: RegressionView) -> None:
         right.plot(view.penalty[best], view.ridge[row, best], marker="o", color=line.get_color())
         right.axvline(view.best[row], color=line.get_color(), ls=":", lw=1)
     right.set_xscale("log")
+    light_log_axis(right.xaxis)
+    right.xaxis.set_major_formatter(PLAIN)  # plain labels: mathtext tick labels cost a third of a redraw
     right.set_ylim(bottom=0)
-    right.set_xlabel(r"ridge penalty $\lambda$", fontsize=11)
+    right.set_xlabel("ridge penalty lambda", fontsize=11)
     right.set_ylabel("test error of the final ridge fit", fontsize=11)
-    right.set_title(r"minimum (dot), large-$T$ optimum (dotted)", fontsize=11)
+    right.set_title("final ridge fit: minimum (dot), large-T optimum (dotted)", fontsize=11)
     right.legend(fontsize=9, frameon=False)
     for ax in (left, right):
         ax.tick_params(labelsize=10)
-        ax.xaxis.set_major_locator(ticker.MaxNLocator(6) if ax is left else ticker.LogLocator(numticks=6))
         ax.grid(alpha=0.3)
     figure.subplots_adjust(left=0.07, right=0.99, bottom=0.13, top=0.9, wspace=0.25)
 

@@ -234,3 +234,23 @@ def test_two_sample_test_catches_a_wrong_law():
 def test_bad_input_raises(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+# --- the widget --------------------------------------------------------------------------------
+
+
+def test_widget_compute_and_draw():
+    from collapse_lib import regression_widgets as RW
+    from collapse_lib.widgets import new_figure
+
+    view = RW.compute_regression()
+    assert np.allclose(view.exact["replace"], view.generation)  # in units of one fit: exactly n
+    assert np.all(view.exact["accumulate"] < np.pi**2 / 6)
+    assert np.all(np.diff(view.best) > 0)  # the large-T best penalty grows with n
+    figure = new_figure(RW.FIGSIZE)
+    RW.draw_regression(figure, view)
+    assert len(figure.axes) == 2
+    invalid = RW.compute_regression(size=30, fraction=0.3)  # K = 9 < d + 2: mix undefined, said so
+    assert np.all(np.isnan(invalid.exact["mix"])) and "d + 2" in invalid.note
+    widget = RW.regression_widget()
+    assert widget is not None
