@@ -1,0 +1,139 @@
+"""Linear regression trained on its own predictions: the derivations as sympy expressions.
+
+The chapter *Linear regression trained on its own predictions* shows these; the
+numeric twins are in :mod:`collapse_lib.regression` and the tests check that the
+two agree. Notation as there: d inputs, T_0 points per generation, label noise
+sigma_0^2, model n after n fits (model 0 = w_0), test error ||w_n - w_0||_Sigma^2.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import sympy as sp
+
+d, T, n, i, k = sp.symbols("d T n i k", positive=True, integer=True)
+"""Dimension, sample size, number of generations, summation indices."""
+
+sigma0 = sp.Symbol("sigma_0", positive=True)
+"""Standard deviation of the label noise of every generation."""
+
+x, s, t, lam = sp.symbols("x s t lambda", positive=True)
+"""A chi-square variable, an eigenvalue of X^T X, T lambda, the ridge penalty."""
+
+phi = sp.Symbol("varphi", positive=True)
+"""The real fraction K / T_0 under mixing."""
+
+rho = sp.Symbol("rho", positive=True)
+"""T_0 / d < 1 in the over-parameterised case."""
+
+c, b = sp.symbols("c b", nonnegative=True)
+"""Ridge: E[(w_n - w_0)(w_n - w_0)^T] = c I and ||w_0||^2 = b d."""
+
+
+def chi_square_density(dof=k, variable=x):
+    """Density of chi^2_k: x^{k/2 - 1} e^{-x/2} / (2^{k/2} Gamma(k/2)), x > 0."""
+    return variable ** (dof / 2 - 1) * sp.exp(-variable / 2) / (2 ** (dof / 2) * sp.gamma(dof / 2))
+
+
+@functools.lru_cache(maxsize=None)
+def _inverse_chi_square_mean():
+    integral = sp.integrate(chi_square_density(k) / x, (x, 0, sp.oo), conds="none")
+    return sp.simplify(sp.gammasimp(integral))
+
+
+def inverse_chi_square_mean(dof=k):
+    """E[1 / chi^2_k] by integrating against the density: 1 / (k - 2), finite for k > 2."""
+    return _inverse_chi_square_mean().subs(k, dof)
+
+
+def inverse_wishart_mean_1d(size=T, variance=None):
+    """d = 1: X^T X = s^2 chi^2_T (s^2 = Var x), so E[(X^T X)^{-1}] = 1 / (s^2 (T - 2))."""
+    variance = sp.Symbol("s^2", positive=True) if variance is None else variance
+    return sp.simplify(inverse_chi_square_mean(size) / variance)
+
+
+def inverse_wishart_diagonal(size=T, dim=d):
+    """A diagonal entry of E[W^{-1}], W ~ W_d(T, I): 1/(T - d - 1).
+
+    (W^{-1})_{dd} = 1 / (W_dd - w^T W_11^{-1} w) and the Schur complement is
+    chi^2_{T - d + 1}, independent of W_11 (the Wishart argument in the chapter).
+    """
+    return inverse_chi_square_mean(size - dim + 1)
+
+
+def one_fit_error(size=T, dim=d, sd=sigma0):
+    """E||w_hat - w||_Sigma^2 = sigma_0^2 tr(Sigma E[(X^T X)^{-1}]) = sigma_0^2 d / (T - d - 1)."""
+    return sd**2 * dim * inverse_wishart_diagonal(size, dim)
+
+
+def replace_error(generations=n, size=T, dim=d, sd=sigma0):
+    """sum_{k<n} E||e_k||_Sigma^2 of n independent OLS noises: n sigma_0^2 d / (T - d - 1)."""
+    return sp.summation(one_fit_error(size, dim, sd), (i, 1, generations))
+
+
+def accumulate_error(generations=n, size=T, dim=d, sd=sigma0):
+    """w_n - w_0 = sum_{i=1}^{n} e_i / i with e_i i.i.d. given X: sigma_0^2 d / (T - d - 1) sum 1/i^2."""
+    return one_fit_error(size, dim, sd) * sp.summation(1 / i**2, (i, 1, generations))
+
+
+def accumulate_limit(size=T, dim=d, sd=sigma0):
+    """lim_n of :func:`accumulate_error`: pi^2/6 times the one-fit error."""
+    return sp.limit(accumulate_error(n, size, dim, sd), n, sp.oo)
+
+
+def mix_increment(real, synthetic, fraction=phi, dim=d, sd=sigma0):
+    """c = phi^2 sigma_0^2 d/(K - d - 1) + (1 - phi)^2 sigma_0^2 d/(S - d - 1): the fresh error per generation."""
+    return fraction**2 * one_fit_error(real, dim, sd) + (1 - fraction) ** 2 * one_fit_error(synthetic, dim, sd)
+
+
+def mix_error(generations=n, increment=c, fraction=phi):
+    """x_n solving x_{k+1} = (1 - phi)^2 x_k + c, x_0 = 0 (sympy rsolve)."""
+    sequence = sp.Function("x")
+    solution = sp.rsolve(sequence(k + 1) - (1 - fraction) ** 2 * sequence(k) - increment, sequence(k),
+                         {sequence(0): 0})
+    return sp.simplify(solution.subs(k, generations))
+
+
+def mix_fixed_point(increment=c, fraction=phi):
+    """x* = c / (1 - (1 - phi)^2) = c / (phi (2 - phi)), the fixed point of the mix recursion."""
+    unknown = sp.Symbol("x^*")
+    return sp.factor(sp.solve(sp.Eq(unknown, (1 - fraction) ** 2 * unknown + increment), unknown)[0])
+
+
+def ridge_eigen_error(eigenvalue=s, shrink=t, drift=c, signal=b, sd=sigma0):
+    """The test error carried by one eigen-direction of X^T X with eigenvalue s, penalty t = T lambda:
+
+    (c s^2 + b t^2 + sigma^2 s) / (s + t)^2  (variance of the old error, bias, new noise).
+    """
+    return (drift * eigenvalue**2 + signal * shrink**2 + sd**2 * eigenvalue) / (eigenvalue + shrink) ** 2
+
+
+def ridge_best_shrink(eigenvalue=s, drift=c, signal=b, sd=sigma0):
+    """The t minimising :func:`ridge_eigen_error`: t* = (c s + sigma^2) / b."""
+    error = ridge_eigen_error(eigenvalue, t, drift, signal, sd)
+    return sp.solve(sp.diff(error, t), t)[0]
+
+
+def ridge_best_penalty_limit(size=T, drift=c, signal=b, sd=sigma0):
+    """lambda* = t*/T with every s = T (X^T X = T I): (c + sigma^2 / T) / b."""
+    return sp.expand(ridge_best_shrink(size, drift, signal, sd) / size)
+
+
+def interpolation_error(generations=n, ratio=rho):
+    """Noise-free minimum-norm interpolation, Sigma = I, ||w_0|| = 1: E||w_n - w_0||^2 = 1 - rho^n.
+
+    With P_k the projection on a uniformly random T_0-dimensional subspace,
+    E[P_k] = rho I and P_k^2 = P_k, so m_n = E[w_0^T w_n] and q_n = E||w_n||^2
+    both follow y_{k+1} = rho y_k from 1; the error is 1 - 2 m_n + q_n.
+    """
+    sequence = sp.Function("y")
+    geometric = sp.rsolve(sequence(k + 1) - ratio * sequence(k), sequence(k), {sequence(0): 1})
+    m_n = q_n = geometric.subs(k, generations)
+    return sp.simplify(1 - 2 * m_n + q_n)
+
+
+def memorise_item_error(probability=sp.Symbol("p", positive=True), training=sp.Symbol("q", nonnegative=True),
+                        size=T):
+    """E[p 1{item unseen in T draws from q}] = p (1 - q)^T: one item's share of the memorising model's error."""
+    return probability * (1 - training) ** size
