@@ -60,7 +60,7 @@ def draw_variance_paths(figure, data: VariancePaths) -> None:
     left.semilogy(n, data.typical, ":", color="C3", lw=2, label=r"$\exp \mathbb{E}[\log \sigma_n^2/\sigma^2]$")
     left.set(xlabel="generation $n$", ylabel=r"$\sigma_n^2 / \sigma^2$",
              title=f"$M = {data.size}$, {data.estimator} estimator")
-    left.legend(fontsize=11, loc="lower left")
+    left.legend(fontsize=12, loc="lower left")
     light_log_axis(left.yaxis)
     low, high = np.percentile(data.paths[-1], [1, 99]) if data.paths.size else (1e-3, 1)
     right.plot(n, data.mean.value, color="C0", lw=2, label="Monte Carlo mean")
@@ -70,7 +70,7 @@ def draw_variance_paths(figure, data: VariancePaths) -> None:
     right.set(xlabel="generation $n$", ylabel=r"$\sigma_n^2 / \sigma^2$ (linear scale)",
               title="the sample mean misses the rare large chains")
     right.set_ylim(bottom=0)
-    right.legend(fontsize=11, loc="upper left")
+    right.legend(fontsize=12, loc="upper left")
     figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.9, wspace=0.25)
 
 
@@ -128,7 +128,7 @@ def draw_w2(figure, data: W2Curves) -> None:
     axes.set(xlabel="generation $n$", ylabel=r"$\mathbb{E}[W_2^2] / \sigma^2$",
              title=f"{data.kind} schedule, $M_0 = {data.sizes[0] if data.sizes.size else '-'}$, "
                    f"{data.estimator} estimator")
-    axes.legend(fontsize=11, loc="upper left")
+    axes.legend(fontsize=12, loc="upper left")
     figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.9, wspace=0.25)
 
 
@@ -177,14 +177,14 @@ def draw_generation_one(figure, data: GenerationOne) -> None:
     left.set_ylim(1e-7, 1)
     light_log_axis(left.yaxis)
     left.set(xlabel="$x$ (in units of $\\sigma$)", ylabel="density (log scale)", title=f"$M_0 = {data.size}$")
-    left.legend(fontsize=11, loc="lower center")
+    left.legend(fontsize=12, loc="lower center")
     with np.errstate(divide="ignore", invalid="ignore"):
         right.plot(data.x, data.matched_vg / data.exact, "--", color="C1", lw=2, label="variance-gamma / exact")
         right.plot(data.x, data.normal / data.exact, ":", color="C0", lw=2, label="normal / exact")
     right.axhline(1.0, color="k", lw=1)
     right.set_ylim(0, 1.6)
     right.set(xlabel="$x$ (in units of $\\sigma$)", ylabel="ratio to the exact density", title="relative error")
-    right.legend(fontsize=11, loc="lower center")
+    right.legend(fontsize=12, loc="lower center")
     figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.9, wspace=0.28)
 
 

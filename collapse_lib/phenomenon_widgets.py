@@ -106,7 +106,7 @@ def draw_sources(figure, view: SourcesView) -> None:
     # one legend entry per drawn generation (cheap proxy lines: the densities are one LineCollection)
     handles = [Line2D([], [], color=colour, lw=1.6) for colour in colours]
     left.legend(handles, [f"$n = {n}$" for n in view.shown], loc="upper right",
-                fontsize=10, handlelength=1.2, borderaxespad=0.3, title="typical run", title_fontsize=10)
+                fontsize=12, handlelength=1.2, borderaxespad=0.3, title="typical run", title_fontsize=12)
     left.set_title("grey: the data $P_0$", fontsize="medium")
 
     logs = [np.log10(values) for values in (view.low, view.median, view.high, view.infinite)]
