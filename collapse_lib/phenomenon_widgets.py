@@ -101,7 +101,7 @@ def draw_sources(figure, view: SourcesView) -> None:
     # the whole of the narrowest fitted density, however high its spike
     top = max(view.data_density.max(), view.fitted_densities.max(), 0.5)
     left.set_ylim(0, 1.08 * top)
-    left.set_xlabel("x")
+    left.set_xlabel("$x$")
     left.set_ylabel("density")
     # one legend entry per drawn generation (cheap proxy lines: the densities are one LineCollection)
     handles = [Line2D([], [], color=colour, lw=1.6) for colour in colours]
@@ -114,7 +114,7 @@ def draw_sources(figure, view: SourcesView) -> None:
     right.plot(view.generations, logs[1], color="C0", lw=1.8)
     right.plot(view.generations, logs[3], "k--", lw=1.2)
     right.set_xlim(0, view.generations[-1])
-    right.set_xlabel("generation n")
+    right.set_xlabel("generation $n$")
     right.set_ylabel(r"$\log_{10}\,\sigma_n^2$")
     right.set_title(r"median, 10–90% of runs; dashed: $M = \infty$", fontsize="medium")
     for axis in (left.xaxis, left.yaxis, right.xaxis, right.yaxis):
