@@ -98,7 +98,7 @@ def draw_zipf_collapse(figure, data: ZipfCollapse, stacked: bool = False) -> Non
     for axis in (rank_ax.xaxis, rank_ax.yaxis):
         light_log_axis(axis)
         axis.set_major_formatter(PLAIN)
-    rank_ax.set(xlabel="original rank k", ylabel="frequency $p_k$")
+    rank_ax.set(xlabel="original rank $k$", ylabel="frequency $p_k$")
     rank_ax.set_title("rank-frequency", y=1.0)
     _labels(rank_ax, [("line: generation 0", "0.3"), (f"dots: generation {n}, one chain", "C3"),
                       ("dotted: 1/M", "C0")], "lower left")
@@ -114,7 +114,7 @@ def draw_zipf_collapse(figure, data: ZipfCollapse, stacked: bool = False) -> Non
     light_log_axis(count_ax.yaxis)
     count_ax.yaxis.set_major_formatter(PLAIN)
     low = min(data.survivors.min(), data.survivors_lower[-1]) / vocabulary
-    count_ax.set(xlabel="generation n", ylabel="fraction of vocabulary alive", xlim=(0, max(n, 1)),
+    count_ax.set(xlabel="generation $n$", ylabel="fraction of vocabulary alive", xlim=(0, max(n, 1)),
                  ylim=(0.7 * low, 1.3))
     count_ax.set_title("surviving vocabulary", y=1.0)
     _labels(count_ax, [(f"{data.survivors.shape[1]} chains, their mean", "C3"),
@@ -125,8 +125,8 @@ def draw_zipf_collapse(figure, data: ZipfCollapse, stacked: bool = False) -> Non
     mass_ax.axhline(data.tail_expected, color="C0", ls=":", lw=1)
     mass_ax.plot(generations, data.lost_mass.mean(axis=1), color="C2")
     top = max(0.05, 1.6 * max(data.tail_mass.max(), data.lost_mass.max()))
-    mass_ax.set(xlabel="generation n", ylabel="probability mass", xlim=(0, max(n, 1)), ylim=(0, top))
-    mass_ax.set_title("tail ($p_k$ < 1/M) and lost mass", y=1.0)
+    mass_ax.set(xlabel="generation $n$", ylabel="probability mass", xlim=(0, max(n, 1)), ylim=(0, top))
+    mass_ax.set_title("tail ($p_k < 1/M$) and lost mass", y=1.0)
     _labels(mass_ax, [("tail mass: chains, median, E (dotted)", "C0"),
                       ("lost original mass, mean", "C2")], "upper left")
     # every tick is two lines and a text: few ticks make a fast redraw

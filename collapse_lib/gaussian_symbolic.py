@@ -72,6 +72,45 @@ def ratio_moment_series(p, estimator: str, order: int = 4):
     return sp.series(sp.exp(sp.series(log_moment, epsilon, 0, order).removeO()), epsilon, 0, order).removeO()
 
 
+class _Digamma(sp.Function):
+    """psi(x), printed as the book writes it (sympy prints digamma as polygamma(0, x))."""
+
+    def _latex(self, printer, exp=None):
+        body = r"\psi\left(%s\right)" % printer._print(self.args[0])
+        return body if exp is None else r"%s^{%s}" % (body, exp)
+
+
+class _Trigamma(sp.Function):
+    """psi'(x), printed as the book writes it (sympy prints it as polygamma(1, x))."""
+
+    def _latex(self, printer, exp=None):
+        body = r"\psi'\left(%s\right)" % printer._print(self.args[0])
+        return body if exp is None else r"\left(%s\right)^{%s}" % (body, exp)
+
+
+def in_book_notation(expression):
+    """The same expression with polygamma(0, x) shown as psi(x) and polygamma(1, x) as psi'(x).
+
+    For display only (chapters 3 and 5 use psi and psi' as in the notation page);
+    :func:`from_book_notation` undoes it.
+    """
+
+    def rewrite(order, argument):
+        if order == 0:
+            return _Digamma(argument)
+        if order == 1:
+            return _Trigamma(argument)
+        return sp.polygamma(order, argument)
+
+    return sp.sympify(expression).replace(sp.polygamma, rewrite)
+
+
+def from_book_notation(expression):
+    """Inverse of :func:`in_book_notation`: psi and psi' back to sympy's polygamma."""
+    expression = sp.sympify(expression)
+    return expression.replace(_Digamma, lambda a: sp.polygamma(0, a)).replace(_Trigamma, lambda a: sp.polygamma(1, a))
+
+
 def log_ratio_mean(size, estimator: str):
     """E[log S] = psi((M-1)/2) + log(2/d): the drift of log sigma_i^2 per generation."""
     return sp.digamma((size - 1) / 2) + sp.log(2 / denominator(size, estimator))

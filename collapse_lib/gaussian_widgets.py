@@ -59,8 +59,8 @@ def draw_variance_paths(figure, data: VariancePaths) -> None:
     left.semilogy(n, data.median, color="C2", lw=2, label="Monte Carlo median")
     left.semilogy(n, data.typical, ":", color="C3", lw=2, label=r"$\exp \mathbb{E}[\log \sigma_n^2/\sigma^2]$")
     left.set(xlabel="generation $n$", ylabel=r"$\sigma_n^2 / \sigma^2$",
-             title=f"M = {data.size}, {data.estimator} estimator")
-    left.legend(fontsize=8, loc="lower left")
+             title=f"$M = {data.size}$, {data.estimator} estimator")
+    left.legend(fontsize=12, loc="lower left")
     light_log_axis(left.yaxis)
     low, high = np.percentile(data.paths[-1], [1, 99]) if data.paths.size else (1e-3, 1)
     right.plot(n, data.mean.value, color="C0", lw=2, label="Monte Carlo mean")
@@ -70,7 +70,7 @@ def draw_variance_paths(figure, data: VariancePaths) -> None:
     right.set(xlabel="generation $n$", ylabel=r"$\sigma_n^2 / \sigma^2$ (linear scale)",
               title="the sample mean misses the rare large chains")
     right.set_ylim(bottom=0)
-    right.legend(fontsize=8, loc="upper left")
+    right.legend(fontsize=12, loc="upper left")
     figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.9, wspace=0.25)
 
 
@@ -120,15 +120,15 @@ def draw_w2(figure, data: W2Curves) -> None:
     n = data.generations
     sim = data.simulated
     axes.fill_between(n, sim.value - 2 * sim.se, sim.value + 2 * sim.se, color="C0", alpha=0.25,
-                      label="simulation ± 2 SE")
+                      label="simulated mean ± 2 SE")
     axes.plot(n, sim.value, color="C0", lw=1)
     axes.plot(n, data.exact, color="k", lw=2, label="exact")
     axes.plot(n, data.first_order, "--", color="C1", lw=2, label=r"first order $\frac{3}{2}\sum 1/M_i$")
     axes.plot(n, data.second_order, ":", color="C3", lw=2, label="second order")
     axes.set(xlabel="generation $n$", ylabel=r"$\mathbb{E}[W_2^2] / \sigma^2$",
-             title=f"{data.kind} schedule, $M_0$ = {data.sizes[0] if data.sizes.size else '-'}, "
+             title=f"{data.kind} schedule, $M_0 = {data.sizes[0] if data.sizes.size else '-'}$, "
                    f"{data.estimator} estimator")
-    axes.legend(fontsize=8, loc="upper left")
+    axes.legend(fontsize=12, loc="upper left")
     figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.9, wspace=0.25)
 
 
@@ -172,19 +172,19 @@ def draw_generation_one(figure, data: GenerationOne) -> None:
     """Left: log-density of X^1, the normal and the moment-matched VG. Right: their ratios to the exact law."""
     left, right = figure.subplots(1, 2)
     left.semilogy(data.x, data.exact, color="k", lw=2.5, label="exact law of $X^1$")
-    left.semilogy(data.x, data.matched_vg, "--", color="C1", lw=2, label="variance-gamma, same variance and kurtosis")
+    left.semilogy(data.x, data.matched_vg, "--", color="C1", lw=2, label="variance-gamma, same\nvariance and kurtosis")
     left.semilogy(data.x, data.normal, ":", color="C0", lw=2, label="normal, same variance")
     left.set_ylim(1e-7, 1)
     light_log_axis(left.yaxis)
-    left.set(xlabel="$x$ (in units of $\\sigma$)", ylabel="density (log scale)", title=f"$M_0$ = {data.size}")
-    left.legend(fontsize=8, loc="lower center")
+    left.set(xlabel="$x$ (in units of $\\sigma$)", ylabel="density (log scale)", title=f"$M_0 = {data.size}$")
+    left.legend(fontsize=12, loc="lower center")
     with np.errstate(divide="ignore", invalid="ignore"):
         right.plot(data.x, data.matched_vg / data.exact, "--", color="C1", lw=2, label="variance-gamma / exact")
         right.plot(data.x, data.normal / data.exact, ":", color="C0", lw=2, label="normal / exact")
     right.axhline(1.0, color="k", lw=1)
     right.set_ylim(0, 1.6)
     right.set(xlabel="$x$ (in units of $\\sigma$)", ylabel="ratio to the exact density", title="relative error")
-    right.legend(fontsize=8, loc="lower center")
+    right.legend(fontsize=12, loc="lower center")
     figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.9, wspace=0.28)
 
 

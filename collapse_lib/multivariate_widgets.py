@@ -77,18 +77,18 @@ def draw_spectrum(figure, data: SpectrumView) -> None:
     low = min(log10.min(), trends.min())
     left.set(xlim=(0, max(n[-1], 1)), ylim=(low - 0.05 * abs(low) - 0.1, max(log10.max(), 0) + 0.3),
              xlabel="generation $n$", ylabel=r"$\log_{10} \lambda_j(\Sigma_n)$",
-             title=f"one chain, d = {data.dim}, M = {data.size}, {data.shape} start")
+             title=f"one chain, $d = {data.dim}$, $M = {data.size}$, {data.shape} start")
     left.plot([], [], color="0.3", lw=1.2, label=r"eigenvalues $\lambda_j(\Sigma_n)$")
     left.plot([], [], "--", color="0.3", lw=1, label=r"rates $\gamma_j$ from the start")
-    left.legend(fontsize=9, loc="lower left")
+    left.legend(fontsize=12, loc="lower left")
     thinned = data.condition_generations
     right.fill_between(thinned, data.log_condition[:, 0], data.log_condition[:, 2], color="C2", alpha=0.3,
-                       label="10-90 % of chains")
+                       label="10–90 % of chains")
     right.plot(thinned, data.log_condition[:, 1], color="C2", lw=2, label="median")
     right.plot(thinned, data.log_condition_trend, "--", color="C3", lw=2, label=r"slope $\gamma_1 - \gamma_d$")
     right.set(xlabel="generation $n$", ylabel=r"$\log \operatorname{cond}(\Sigma_n)$",
               title="the spectrum spreads")
-    right.legend(fontsize=9, loc="upper left")
+    right.legend(fontsize=12, loc="upper left")
     if data.truncated:
         right.text(0.98, 0.03, f"stopped at n = {n[-1]}:\nbeyond, cond may pass 1e24", transform=right.transAxes,
                    ha="right", fontsize=8)

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 from matplotlib import colormaps
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
@@ -97,22 +98,25 @@ def draw_sources(figure, view: SourcesView) -> None:
     colours = colormaps["plasma"](np.linspace(0.0, 0.8, len(view.shown)))
     left.add_collection(chains_collection(view.grid, view.fitted_densities.T, colors=colours, linewidths=1.6))
     left.set_xlim(view.grid[0], view.grid[-1])
-    top = max(view.data_density.max(), 0.5)
-    left.set_ylim(0, 1.15 * top)
-    left.set_xlabel("x")
+    # the whole of the narrowest fitted density, however high its spike
+    top = max(view.data_density.max(), view.fitted_densities.max(), 0.5)
+    left.set_ylim(0, 1.08 * top)
+    left.set_xlabel("$x$")
     left.set_ylabel("density")
-    # titles instead of legends: a legend costs several ms per redraw and would cover the data
-    shown = ", ".join(str(n) for n in view.shown)
-    left.set_title(f"grey: data; typical run, n = {shown}", fontsize="medium")
+    # one legend entry per drawn generation (cheap proxy lines: the densities are one LineCollection)
+    handles = [Line2D([], [], color=colour, lw=1.6) for colour in colours]
+    left.legend(handles, [f"$n = {n}$" for n in view.shown], loc="upper right",
+                fontsize=12, handlelength=1.2, borderaxespad=0.3, title="typical run", title_fontsize=12)
+    left.set_title("grey: the data $P_0$", fontsize="medium")
 
     logs = [np.log10(values) for values in (view.low, view.median, view.high, view.infinite)]
     right.fill_between(view.generations, logs[0], logs[2], color="C0", alpha=0.25, lw=0)
     right.plot(view.generations, logs[1], color="C0", lw=1.8)
     right.plot(view.generations, logs[3], "k--", lw=1.2)
     right.set_xlim(0, view.generations[-1])
-    right.set_xlabel("generation n")
+    right.set_xlabel("generation $n$")
     right.set_ylabel(r"$\log_{10}\,\sigma_n^2$")
-    right.set_title("median, 10-90% of runs; dashed: M = ∞", fontsize="medium")
+    right.set_title(r"median, 10–90% of runs; dashed: $M = \infty$", fontsize="medium")
     for axis in (left.xaxis, left.yaxis, right.xaxis, right.yaxis):
         axis.set_major_locator(MaxNLocator(4))
 

@@ -66,7 +66,7 @@ def draw_strategies(figure, view: StrategyView) -> None:
         colour = COLOURS[name]
         label = LABELS[name] + (f" ({view.kind})" if name == "grow" else "")
         if name == "mix":
-            label += f", K = {view.real} real"
+            label += f", $K = {view.real}$ real"
         left.plot(n, view.mean_error[row, 1:], color=colour, lw=1.8, label=label)
         middle.plot(n, view.median_variance[row, 1:], color=colour, lw=1.8)
         middle.plot(n, view.expected_variance[row, 1:], color=colour, lw=1.2, ls=":")
@@ -89,8 +89,8 @@ def draw_strategies(figure, view: StrategyView) -> None:
         ax.tick_params(labelsize=10)
         ax.grid(alpha=0.3)
     # one legend above the panels, where it covers no data
-    figure.legend(*left.get_legend_handles_labels(), loc="upper center", ncol=4, fontsize=11, frameon=False,
-                  title=f"M = {view.size}, {view.estimator} estimator", title_fontsize=11)
+    figure.legend(*left.get_legend_handles_labels(), loc="upper center", ncol=4, fontsize=13, frameon=False,
+                  title=f"$M = {view.size}$, {view.estimator} estimator", title_fontsize=13)
     figure.subplots_adjust(left=0.065, right=0.99, bottom=0.12, top=0.76, wspace=0.33)
 
 

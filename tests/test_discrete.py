@@ -118,6 +118,33 @@ def test_survival_bounds_contain_exact():
     np.testing.assert_allclose(upper[0], exact[0])
 
 
+def test_lower_survival_bound_is_the_closer_one_in_the_chapter_figure():
+    # discrete.md, fig-discrete-survival (M = 200, n <= 1000): the lower bound is the closer
+    # bound at every n >= 2, except for q = 1/4 at n <= 12, where both are within 3e-4 of S_n
+    masses = np.array([1 / 400, 1 / 200, 1 / 40, 1 / 4])
+    exact = discrete.survival_probability(masses, 200, 1000)[1:]
+    lower, upper = discrete.survival_bounds(masses, 200, 1000)
+    lower_gap, upper_gap = exact - lower, upper - exact
+    closer = lower_gap <= upper_gap
+    assert np.all(closer[1:, :3])
+    assert np.all(closer[12:, 3]) and not np.all(closer[1:12, 3])
+    assert max(lower_gap[1:12, 3].max(), upper_gap[1:12, 3].max()) < 3e-4
+    # the numbers the text quotes at q = 1/4, n = 1000
+    assert exact[-1, 3] == pytest.approx(0.2537, abs=5e-5)
+    assert lower[-1, 3] == pytest.approx(0.25, abs=5e-5)
+    assert upper[-1, 3] == pytest.approx(0.5008, abs=5e-5)
+
+
+def test_diffusion_overshoot_in_the_chapter_table():
+    # discrete.md: the diffusion time exceeds the exact E[T] by 0.75 to 2.03 generations
+    overshoots = [discrete.absorption_time_diffusion(p, size) - discrete.absorption_time(p, size)
+                  for p in ([0.5, 0.5], [0.1, 0.9]) for size in (10, 30, 100)]
+    overshoots += [discrete.absorption_time_diffusion([0.2, 0.3, 0.5], size)
+                   - discrete.absorption_time([0.2, 0.3, 0.5], size) for size in (10, 30)]
+    assert min(overshoots) == pytest.approx(0.75, abs=5e-3)
+    assert max(overshoots) == pytest.approx(2.03, abs=5e-3)
+
+
 # ------------------------------------------------------------ simulation vs closed forms
 
 

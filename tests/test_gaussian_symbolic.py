@@ -179,3 +179,18 @@ def test_log_chi_square_moments_against_quadrature(dof):
         law.expect(lambda x: (np.log(x) - mean) ** 2), rel=1e-7)
     with pytest.raises(ValueError, match="dof"):
         gaussian_laws.log_chi_square_mean(0)
+
+
+def test_book_notation_shows_psi_and_keeps_the_value():
+    from collapse_lib import multivariate_symbolic as ms
+
+    for expression in (gs.log_ratio_mean(gs.M, "unbiased"), gs.log_ratio_variance(gs.M),
+                       ms.log_det_ratio_mean(gs.M, 3), ms.log_det_ratio_mean()):
+        shown = gs.in_book_notation(expression)
+        latex = sp.latex(shown)
+        assert "polygamma" not in latex and r"\psi" in latex
+        assert sp.simplify(gs.from_book_notation(shown) - expression) == 0
+    assert r"\psi'" in sp.latex(gs.in_book_notation(gs.log_ratio_variance(gs.M)))
+    # higher orders are left alone, and a number stays a number
+    assert gs.in_book_notation(sp.polygamma(2, gs.M)) == sp.polygamma(2, gs.M)
+    assert gs.in_book_notation(3) == 3

@@ -132,6 +132,34 @@ def test_mix_stationary_mle_closed_form_and_single_real_point():
         assert limits.mean_error == pytest.approx(3.0) and limits.variance == pytest.approx(6.0)
 
 
+@pytest.mark.parametrize("size", [2, 5, 40])
+def test_accumulate_first_steps(size):
+    # accumulate.md: a_1 = a_0 = 1 (unbiased), a_2 = 1 - 1/(2(2M - 1)) < a_1; the ratio
+    # 1 - 1/((n+1)((n+1)M - 1)) holds from n >= 1 only; maximum likelihood a_1 = (M - 1)/M
+    unbiased = S.accumulate_expected_variance(size, 3)
+    assert unbiased[0] == unbiased[1] == pytest.approx(1.0)
+    assert unbiased[2] == pytest.approx(1 - 1 / (2 * (2 * size - 1)))
+    assert unbiased[3] / unbiased[2] == pytest.approx(1 - 1 / (3 * (3 * size - 1)))
+    symbolic = SS.accumulate_expected_variance(2, SS.M, "unbiased") / SS.sigma**2
+    assert sp.simplify(symbolic - (1 - 1 / (2 * (2 * SS.M - 1)))) == 0
+    mle = S.accumulate_expected_variance(size, 2, estimator="mle")
+    assert mle[1] == pytest.approx((size - 1) / size)
+    assert mle[2] / mle[1] == pytest.approx(1 - 1 / (4 * size))
+    if size == 2:
+        assert unbiased[2] == pytest.approx(5 / 6)
+
+
+def test_mix_stationary_small_fraction_approximation():
+    # accumulate.md: M phi (2 - phi) - 1 = 2K - 1 - K^2/M, so x* ~ sigma^2/(2K - 1) (unbiased)
+    # and sigma^2/(2K + 1) (maximum likelihood) when K^2/M is small
+    K = sp.Symbol("K", positive=True)
+    assert sp.expand((SS.M * SS.phi * (2 - SS.phi) - 1).subs(SS.phi, K / SS.M) - (2 * K - 1 - K**2 / SS.M)) == 0
+    for estimator, shift in (("unbiased", -1), ("mle", 1)):
+        x, _ = SS.mix_stationary(K / SS.M, SS.M, estimator)
+        assert sp.simplify(sp.limit(x.subs(SS.sigma, 1), SS.M, sp.oo) - 1 / (2 * K + shift)) == 0
+    assert S.mix_stationary(10_000, 3 / 10_000).mean_error == pytest.approx(1 / 5, rel=2e-3)
+
+
 @pytest.mark.parametrize("strategy", S.STRATEGIES)
 def test_mle_conserves_mean_squared_distance(strategy):
     """Maximum likelihood: E[(mu_n - mu)^2] + E[sigma_n^2] = sigma^2 for every strategy and n."""
