@@ -251,6 +251,11 @@ def api(course: Path):
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
     config.CourseDirectory.root = str(course)
+    if "root" not in config.Exchange:
+        # the API checks an exchange folder even though assign and grade never use one: give it a local,
+        # writable one (a JupyterHub course sets c.Exchange.root in nbgrader_config.py instead)
+        (course / "exchange").mkdir(exist_ok=True)
+        config.Exchange.root = str(course / "exchange")
     return NbGraderAPI(config=config)
 
 
