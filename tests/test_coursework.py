@@ -183,7 +183,12 @@ def test_every_exercise_has_an_answer_cell_and_a_test_cell(chapter):
     by_id = {cell.metadata["nbgrader"]["grade_id"]: (i, cell) for i, cell in enumerate(cells)
              if "nbgrader" in cell.metadata}
     for label in labels:
-        (i, answer), (j, tests) = by_id[f"{label}-answer"], by_id[f"{label}-tests"]
+        # grade ids are the label plus -answer / -tests (some authors prefix the label with a second ex-)
+        ids = [f"{prefix}{label}-{kind}" for kind in ("answer", "tests") for prefix in ("", "ex-")]
+        assert any(grade_id in by_id for grade_id in ids[:2]) and any(grade_id in by_id for grade_id in ids[2:]), \
+            f"{label}: no answer cell or no test cell with grade id {label}-answer / {label}-tests"
+        (i, answer), (j, tests) = (next(by_id[grade_id] for grade_id in pair if grade_id in by_id)
+                                   for pair in (ids[:2], ids[2:]))
         assert answer.metadata["nbgrader"]["solution"] and not answer.metadata["nbgrader"]["grade"], label
         assert "### BEGIN SOLUTION" in answer.source and "### END SOLUTION" in answer.source, label
         assert tests.metadata["nbgrader"]["grade"] and tests.metadata["nbgrader"]["locked"], label
