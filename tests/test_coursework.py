@@ -15,6 +15,7 @@ raises, a non-notebook file, an unreadable notebook).
 """
 
 import csv
+import html
 import importlib.util
 import sys
 import json
@@ -343,6 +344,11 @@ assert y == 27
 '''
 
 
+def page_text(path: Path) -> str:
+    """The text of an HTML page as a reader sees it (tags removed, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
+
+
 def answered(notebook, answers: dict[str, str]):
     """A copy of the released ``notebook`` with the answer cells' stubs replaced."""
     notebook = nbformat.from_dict(json.loads(json.dumps(notebook)))
@@ -399,8 +405,14 @@ def test_malformed_submissions_are_reported_per_student_and_the_others_graded(ti
     # raises: math was never imported, so x fails; y is still right
     assert scores == {"good": 5, "deleted": 2, "raises": 3, "renamed": 2}
     for student in scores:
-        assert (tiny_course / "feedback" / student / "tiny" / "tiny.html").exists(), student
-        assert f"{student}:" in text
+        feedback = page_text(tiny_course / "feedback" / student / "tiny" / "tiny.html")
+        assert "Score" in feedback and f"{student}:" in text
+        # the hidden tests, and the tracebacks that would quote them, stay out of the feedback
+        for hidden in ("HIDDEN TESTS", "x == 4", "y == 27"):
+            assert hidden not in feedback, (student, hidden)
+    good = page_text(tiny_course / "feedback" / "good" / "tiny" / "tiny.html")
+    assert "AssertionError" not in good and "NameError" not in good
+    assert "NameError: name 'x' is not defined" in page_text(tiny_course / "feedback" / "raises" / "tiny" / "tiny.html")
     assert "pdf:" in text and "broken:" in text
     assert coursework.main(["grade", str(submissions), "--course", str(tiny_course)]) == 1
 
@@ -460,9 +472,16 @@ def test_a_right_and_a_wrong_submission_are_scored_with_feedback(tmp_path):
     assert float(rows["wrong"]["score"]) == 0
     by_exercise = list(csv.DictReader(open(course / "scores_by_exercise.csv")))
     assert len([row for row in by_exercise if row["student"] == "wrong"]) == len(WRONG[CHEAPEST])
+    hidden_lines = {line.strip() for cell in jupytext.read(chapter).cells
+                    if cell.metadata.get("nbgrader", {}).get("grade")
+                    for line in cell.source.split("### BEGIN HIDDEN TESTS")[-1].splitlines()[:-1]
+                    if len(line.strip()) >= 12 and "assert" not in line and not line.strip().startswith(("#", '"'))}
+    assert hidden_lines
     for student in ("right", "wrong"):
         feedback = course / "feedback" / student / CHEAPEST / f"{CHEAPEST}.html"
         assert feedback.exists() and feedback.stat().st_size > 10_000
+        text = page_text(feedback)
+        assert "HIDDEN TESTS" not in text and not [line for line in hidden_lines if line in text], student
     # the wrong answers passed every visible test: the feedback shows only hidden-test failures
     wrong = nbformat.read(course / "autograded" / "wrong" / CHEAPEST / f"{CHEAPEST}.ipynb", as_version=4)
     messages = [output.get("evalue", "") for cell in wrong.cells if cell.metadata.get("nbgrader", {}).get("grade")

@@ -234,9 +234,39 @@ c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "{COURSE_ID}"
 # seconds per cell when autograding; the slowest cell of any chapter takes well under a minute
 c.Execute.timeout = {CELL_TIMEOUT}
+# feedback without the hidden tests (nbgrader's default shows them): see tools/coursework.py
+import sys  # noqa: E402
+sys.path.insert(0, {str(ROOT / "tools")!r})
+from coursework import feedback_preprocessor  # noqa: E402
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import GetGrades  # noqa: E402
+c.GenerateFeedback.preprocessors = [GetGrades, feedback_preprocessor(), CSSHTMLHeaderPreprocessor]
 # For a JupyterHub exchange, set the shared folder here, e.g.
 # c.Exchange.root = "/srv/nbgrader/exchange"
 '''
+
+
+def feedback_preprocessor():
+    """nbgrader's ClearHiddenTests for feedback: also cuts the tracebacks of test cells to their last line.
+
+    nbgrader's autograde puts the hidden tests back into the graded notebook, and
+    its feedback shows them, with tracebacks whose context lines quote them. The
+    feedback goes to students, so it shows neither: a failed test appears as its
+    error and message (the hint of a visible test, the message of a hidden one).
+    """
+    from nbgrader import utils
+    from nbgrader.preprocessors import ClearHiddenTests
+
+    class HideHiddenTests(ClearHiddenTests):
+        def preprocess_cell(self, cell, resources, cell_index):
+            cell, resources = super().preprocess_cell(cell, resources, cell_index)
+            if utils.is_grade(cell):
+                for output in cell.get("outputs", []):
+                    if output.get("output_type") == "error":
+                        output.traceback = [f"{output.ename}: {output.evalue}"]
+            return cell, resources
+
+    return HideHiddenTests
 
 
 def api(course: Path):
@@ -251,6 +281,10 @@ def api(course: Path):
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
     config.CourseDirectory.root = str(course)
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import GetGrades
+
+    config.GenerateFeedback.preprocessors = [GetGrades, feedback_preprocessor(), CSSHTMLHeaderPreprocessor]
     if "root" not in config.Exchange:
         # the API checks an exchange folder even though assign and grade never use one: give it a local,
         # writable one (a JupyterHub course sets c.Exchange.root in nbgrader_config.py instead)
@@ -471,6 +505,8 @@ def grade(submissions: Path, course: Path = COURSE) -> tuple[list[Submission], P
 
     # nbgrader's own gradebook code triggers SQLAlchemy session warnings that mean nothing to a teacher
     warnings.filterwarnings("ignore", message="Object of type <Submitted")
+    # glue(..., display=False) leaves outputs that HTML cannot show; the feedback rightly omits them
+    warnings.filterwarnings("ignore", message="Your element with mimetype")
     course = Path(course).resolve()
     submissions = Path(submissions).resolve()
     if not submissions.is_dir():
