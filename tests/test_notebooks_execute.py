@@ -2,39 +2,46 @@
 
 Each chapter of _toc.yml that has code cells is converted with jupytext and
 executed with nbclient (kernel python3, in the chapter's folder); any error
-fails. The student edition of each chapter (solutions removed, see
-tools/student_edition.py) must run too: no later cell may depend on a removed
-solution cell. These tests take a few minutes; deselect them with
+fails. The student version of each chapter with exercises (the notebook that
+``tools/coursework.py assign`` releases: answers replaced by nbgrader's stub,
+hidden tests removed) must run too. Its unanswered stubs raise
+NotImplementedError and the test cells after them then fail; those are the only
+errors allowed: an error in any other cell means that a later cell depends on
+an exercise's answer. These tests take a few minutes; deselect them with
 ``-m "not slow"``.
 """
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import jupytext
+import nbformat
 import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 300  # seconds per cell, as in _config.yml (the slowest cell takes well under a minute)
 
-spec = importlib.util.spec_from_file_location("student_edition", ROOT / "tools" / "student_edition.py")
-student_edition = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(student_edition)
+spec = importlib.util.spec_from_file_location("coursework", ROOT / "tools" / "coursework.py")
+coursework = importlib.util.module_from_spec(spec)
+sys.modules["coursework"] = coursework  # its dataclasses look their module up
+spec.loader.exec_module(coursework)
 
-CHAPTERS = [path for path in student_edition.toc_chapters(ROOT) if path.suffix == ".md" and student_edition.has_code(path)]
+CHAPTERS = [path for path in coursework.toc_chapters(ROOT) if path.suffix == ".md" and coursework.is_notebook(path)]
+ASSIGNED = coursework.assignment_chapters(ROOT)
 
 pytestmark = pytest.mark.slow
 
 
-def execute(notebook, folder: Path) -> None:
-    client = NotebookClient(notebook, timeout=TIMEOUT, kernel_name="python3", allow_errors=False,
+def execute(notebook, folder: Path, allow_errors: bool = False) -> None:
+    client = NotebookClient(notebook, timeout=TIMEOUT, kernel_name="python3", allow_errors=allow_errors,
                             resources={"metadata": {"path": str(folder)}})
     client.execute()
 
 
 def test_there_are_chapters_to_run():
-    assert len(CHAPTERS) >= 5
+    assert len(CHAPTERS) >= 5 and len(ASSIGNED) >= 5
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[path.stem for path in CHAPTERS])
@@ -42,7 +49,21 @@ def test_chapter_executes(chapter):
     execute(jupytext.read(chapter), chapter.parent)
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=[path.stem for path in CHAPTERS])
-def test_student_edition_of_chapter_executes(chapter):
-    notebook = student_edition.student_notebook(chapter)
-    execute(notebook, chapter.parent)
+@pytest.mark.parametrize("chapter", ASSIGNED, ids=[path.stem for path in ASSIGNED])
+def test_student_version_of_chapter_executes(chapter, tmp_path):
+    coursework.assign([chapter.stem], course=tmp_path / "course")
+    notebook = nbformat.read(tmp_path / "course" / "release" / chapter.stem / f"{chapter.stem}.ipynb", as_version=4)
+    execute(notebook, chapter.parent, allow_errors=True)
+    unexpected, stubs = [], 0
+    for index, cell in enumerate(notebook.cells):
+        grading = cell.metadata.get("nbgrader", {})
+        for output in cell.get("outputs", []):
+            if output.get("output_type") != "error":
+                continue
+            if grading.get("solution") and output["ename"] == "NotImplementedError":
+                stubs += 1
+            elif not grading.get("grade"):
+                unexpected.append(f"cell {index + 1} ({grading.get('grade_id', 'no nbgrader id')}): "
+                                  f"{output['ename']}: {output['evalue']}\n{cell.source[:300]}")
+    assert not unexpected, "\n\n".join(unexpected)
+    assert stubs == sum(1 for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution"))

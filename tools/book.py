@@ -6,7 +6,8 @@ Usage (from the repository root, with any Python 3.11+)::
     python3 tools/book.py build     # the book, into _build/html
     python3 tools/book.py test      # the whole test suite (it builds the book too)
     python3 tools/book.py bench     # the speed benchmark, printed as a table
-    python3 tools/book.py student   # the student edition (no solutions), zipped
+    python3 tools/book.py assign    # the coursework: nbgrader assignments and the student zip
+    python3 tools/book.py grade DIR # autograde the submitted notebooks in DIR, with feedback
     python3 tools/book.py lab       # JupyterLab, chapters opening as notebooks
 
 The first call creates a virtual environment in ``.venv`` and installs
@@ -34,7 +35,8 @@ COMMANDS = {
     "build": ["jupyter-book", "build", str(ROOT), "-W", "-n", "--keep-going"],
     "test": ["python", "-m", "pytest"],
     "bench": ["python", str(ROOT / "benchmarks" / "run.py")],
-    "student": ["python", str(ROOT / "tools" / "student_edition.py")],
+    "assign": ["python", str(ROOT / "tools" / "coursework.py"), "assign"],
+    "grade": ["python", str(ROOT / "tools" / "coursework.py"), "grade"],
     "lab": ["jupyter", "lab"],
 }
 

@@ -1,0 +1,623 @@
+#!/usr/bin/env python3
+"""Coursework with nbgrader: assign the chapters' exercises, grade what students hand in.
+
+Usage (from the repository root; ``python3 tools/book.py assign|grade ...`` runs
+this inside the book's environment)::
+
+    coursework.py assign [CHAPTER ...] [--course DIR]
+    coursework.py grade SUBMISSIONS [--course DIR]
+
+``assign`` builds the nbgrader course folder (default ``coursework/``)::
+
+    DIR/nbgrader_config.py               course id, kernel timeout; nbgrader's own CLI uses it too
+    DIR/source/<chapter>/<chapter>.ipynb the teacher's version: the chapter with its answer and test cells
+    DIR/release/<chapter>/<chapter>.ipynb what students get (``nbgrader generate_assignment``)
+    DIR/gradebook.db                     nbgrader's gradebook (SQLite)
+    DIR/model-collapse-student.zip       the released chapters, the library, requirements, a README
+
+Every chapter of ``_toc.yml`` whose cells carry nbgrader metadata is an
+assignment named after its file (``phenomenon``, ``discrete``, ...); CHAPTER
+restricts to some of them. The source notebook is the chapter converted by
+jupytext, without outputs and without its prose solutions (``{solution}``
+blocks and gated ``{solution-start}``/``{solution-end}`` regions); nbgrader then
+replaces each ``### BEGIN SOLUTION`` region by a stub and drops every
+``### BEGIN HIDDEN TESTS`` region. Cells tagged ``solution`` that carry no
+nbgrader metadata are dropped too.
+
+``grade`` autogrades a folder of submitted notebooks. Accepted layouts (any
+mix, searched recursively):
+
+- ``SUBMISSIONS/<student>/<chapter>.ipynb`` (one folder per student, also with
+  a ``<chapter>/`` folder in between, as in nbgrader's ``submitted/``);
+- a flat folder as a learning-management system exports it,
+  ``SUBMISSIONS/<student>_<anything>_<chapter>.ipynb`` (the student is the text
+  before the first ``_``; a trailing ``-1`` or `` (1)`` copy mark is ignored);
+- nbgrader's exchange inbound folder,
+  ``SUBMISSIONS/<student>+<chapter>+<timestamp>[+...]/<chapter>.ipynb``
+  (the newest timestamp of each student and chapter is graded).
+
+A notebook named after no chapter is identified by its nbgrader cell ids
+when they match exactly one chapter. Each submission is copied to
+``DIR/submitted/<student>/<chapter>/``, autograded (``DIR/autograded/``), scored
+in the gradebook, and given feedback HTML (``DIR/feedback/<student>/<chapter>/``).
+The scores go to ``DIR/scores.csv`` (one row per student and chapter) and
+``DIR/scores_by_exercise.csv``; problems (not a notebook, unreadable,
+unknown chapter, deleted test cells, cells that raised) are reported per
+student in ``DIR/grading_report.txt`` and grading goes on for the others. The
+exit status is 0 when every submission was graded without a problem, 1
+otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import re
+import shutil
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE = ROOT / "coursework"
+COURSE_ID = "model-collapse"
+EDITION = "model-collapse-student"
+CELL_TIMEOUT = 300  # seconds per cell, as in _config.yml
+SOLUTION_TAG = "solution"
+
+# ---- the chapters ---------------------------------------------------------------------------------
+
+
+def toc_chapters(root: Path = ROOT) -> list[Path]:
+    """The source files of _toc.yml (root page included), in reading order."""
+    import yaml
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    names: list[str] = [toc["root"]] if "root" in toc else []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                names.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({key: value for key, value in toc.items() if key != "root"})
+    paths = []
+    for name in names:
+        candidates = [root / name] if Path(name).suffix else [root / f"{name}{ext}" for ext in (".md", ".ipynb")]
+        paths.extend([path for path in candidates if path.exists()][:1])
+    return paths
+
+
+def is_notebook(source: Path) -> bool:
+    """Whether the page is a notebook (it names a kernel) with at least one code cell."""
+    import jupytext
+
+    notebook = jupytext.read(source)
+    return "kernelspec" in notebook.metadata and any(cell.cell_type == "code" for cell in notebook.cells)
+
+
+def nbgrader_ids(notebook) -> list[str]:
+    """The grade ids of the cells that carry nbgrader metadata, in order."""
+    return [cell.metadata["nbgrader"]["grade_id"] for cell in notebook.cells
+            if "grade_id" in cell.metadata.get("nbgrader", {})]
+
+
+def assignment_chapters(root: Path = ROOT) -> list[Path]:
+    """The chapters of _toc.yml with nbgrader exercise cells: each is one assignment."""
+    import jupytext
+
+    return [path for path in toc_chapters(root)
+            if path.suffix == ".md" and is_notebook(path) and nbgrader_ids(jupytext.read(path))]
+
+
+def select(chapters: list[Path], names: list[str]) -> list[Path]:
+    """The chapters named in ``names`` (``phenomenon``, ``phenomenon.md`` or a path), or all."""
+    if not names:
+        return chapters
+    by_stem = {path.stem: path for path in chapters}
+    chosen = []
+    for name in names:
+        stem = Path(name).stem
+        if stem not in by_stem:
+            raise ValueError(f"chapter must be one of the chapters with exercises {sorted(by_stem)}, got {name!r}")
+        chosen.append(by_stem[stem])
+    return list(dict.fromkeys(chosen))
+
+
+# ---- the teacher's source notebook ----------------------------------------------------------------
+
+# A fence line: indentation, three or more backticks, tildes or colons, then the info string.
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,}|:{3,})(?P<info>.*)$")
+
+
+def _closes(fence: str, line: str) -> bool:
+    """Whether ``line`` closes a block opened by ``fence`` (same character, at least as long, nothing after)."""
+    stripped = line.strip()
+    return len(stripped) >= len(fence) and set(stripped) == {fence[0]}
+
+
+def strip_solutions(markdown: str, gated: bool = False) -> tuple[str, bool]:
+    """Remove the prose solutions from MyST ``markdown``; return the text and whether a gated one is open.
+
+    ``{solution}`` directives (backtick, tilde or colon fence) go with their
+    body; the closing fence is, as in CommonMark and MyST, the first later line
+    made only of the same fence character, at least as many as the opening
+    fence, so a solution may contain shorter fenced blocks. A gated solution
+    goes from its ``{solution-start}`` block to the end of its
+    ``{solution-end}`` block, which may lie in a later markdown cell: pass the
+    returned flag as ``gated`` for the next markdown cell (the code cells in
+    between are the exercise's answer and test cells and stay). A
+    ``{solution}`` shown inside a literal code block is kept. Runs of blank
+    lines left behind collapse to one.
+    """
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # (fence, literal) of each open block, innermost last
+    dropping_at: int | None = None  # depth of the solution block being dropped
+    opens_gate = False  # the block being dropped is a {solution-start}
+    removed = gated
+    for line in markdown.splitlines(keepends=True):
+        match = _FENCE.match(line.rstrip("\n"))
+        if gated and dropping_at is None:
+            if match and not stack and match["info"].strip().startswith("{solution-end}"):
+                stack.append((match["fence"], False))
+                dropping_at, gated = 0, False
+            continue
+        literal = bool(stack) and stack[-1][1]
+        if stack and _closes(stack[-1][0], line):
+            stack.pop()
+            if dropping_at is None:
+                out.append(line)
+            elif len(stack) == dropping_at:
+                dropping_at, gated, opens_gate = None, opens_gate, False
+            continue
+        if match and not literal:
+            info = match["info"].strip()
+            is_directive = info.startswith("{") or match["fence"][0] == ":"
+            stack.append((match["fence"], not is_directive))
+            if dropping_at is None and info.startswith(("{solution}", "{solution-start}")):
+                if info.startswith("{solution-start}") and len(stack) > 1:
+                    raise ValueError("a {solution-start} must not sit inside another directive")
+                dropping_at, opens_gate, removed = len(stack) - 1, info.startswith("{solution-start}"), True
+                continue
+        if dropping_at is None:
+            out.append(line)
+    if dropping_at is not None:
+        raise ValueError("a solution block is not closed")
+    text = "".join(out)
+    if removed:
+        text = re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text).strip("\n")
+        text += "\n" if text and markdown.endswith("\n") else ""
+    return text, gated
+
+
+def source_notebook(chapter: Path):
+    """The chapter as the teacher's nbgrader source notebook (an nbformat node).
+
+    Outputs cleared, prose solutions removed, cells tagged ``solution``
+    without nbgrader metadata removed, jupytext's header dropped.
+    """
+    import jupytext
+
+    notebook = jupytext.read(chapter)
+    cells, gated = [], False
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source, gated = strip_solutions(cell.source, gated)
+            if not cell.source.strip():
+                continue
+        elif SOLUTION_TAG in cell.metadata.get("tags", []) and "nbgrader" not in cell.metadata:
+            continue
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cells.append(cell)
+    if gated:
+        raise ValueError(f"{chapter.name}: a {{solution-start}} has no {{solution-end}}")
+    notebook.cells = cells
+    notebook.metadata.pop("jupytext", None)
+    return notebook
+
+
+# ---- nbgrader --------------------------------------------------------------------------------------
+
+CONFIG = f'''\
+# nbgrader configuration of the book's coursework; written by tools/coursework.py.
+# Run nbgrader's own commands (formgrader, release_assignment, collect, ...) from this folder.
+c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = "{COURSE_ID}"
+# seconds per cell when autograding; the slowest cell of any chapter takes well under a minute
+c.Execute.timeout = {CELL_TIMEOUT}
+# feedback without the hidden tests (nbgrader's default shows them): see tools/coursework.py
+import sys  # noqa: E402
+sys.path.insert(0, {str(ROOT / "tools")!r})
+from coursework import feedback_preprocessor  # noqa: E402
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import GetGrades  # noqa: E402
+c.GenerateFeedback.preprocessors = [GetGrades, feedback_preprocessor(), CSSHTMLHeaderPreprocessor]
+# For a JupyterHub exchange, set the shared folder here, e.g.
+# c.Exchange.root = "/srv/nbgrader/exchange"
+'''
+
+
+def feedback_preprocessor():
+    """nbgrader's ClearHiddenTests for feedback: also cuts the tracebacks of test cells to their last line.
+
+    nbgrader's autograde puts the hidden tests back into the graded notebook, and
+    its feedback shows them, with tracebacks whose context lines quote them. The
+    feedback goes to students, so it shows neither: a failed test appears as its
+    error and message (the hint of a visible test, the message of a hidden one).
+    """
+    from nbgrader import utils
+    from nbgrader.preprocessors import ClearHiddenTests
+
+    class HideHiddenTests(ClearHiddenTests):
+        def preprocess_cell(self, cell, resources, cell_index):
+            cell, resources = super().preprocess_cell(cell, resources, cell_index)
+            if utils.is_grade(cell):
+                for output in cell.get("outputs", []):
+                    if output.get("output_type") == "error":
+                        output.traceback = [f"{output.ename}: {output.evalue}"]
+            return cell, resources
+
+    return HideHiddenTests
+
+
+def api(course: Path):
+    """nbgrader's Python API on the course folder ``course`` (its nbgrader_config.py applied)."""
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config.loader import PyFileConfigLoader
+
+    # nbgrader runs the gradebook's migrations with the `alembic` program of this environment
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    config.CourseDirectory.root = str(course)
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import GetGrades
+
+    config.GenerateFeedback.preprocessors = [GetGrades, feedback_preprocessor(), CSSHTMLHeaderPreprocessor]
+    if "root" not in config.Exchange:
+        # the API checks an exchange folder even though assign and grade never use one: give it a local,
+        # writable one (a JupyterHub course sets c.Exchange.root in nbgrader_config.py instead)
+        (course / "exchange").mkdir(exist_ok=True)
+        config.Exchange.root = str(course / "exchange")
+    return NbGraderAPI(config=config)
+
+
+def _log_tail(result: dict, lines: int = 12) -> str:
+    text = (result.get("error") or "") + "\n" + (result.get("log") or "")
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+STUDENT_README = """\
+# Model collapse: the exercises
+
+These notebooks are chapters of the book *Model collapse, derived and
+simulated*, with their exercises and without their solutions.
+
+## Install (once)
+
+With Python 3.11 or newer, in this folder:
+
+```bash
+python3 -m venv .venv
+.venv/bin/python -m pip install -r requirements.txt
+```
+
+(On Windows: `.venv\\Scripts\\python -m pip ...`.) This installs the versions
+the book was built with and the book's library `collapse_lib`.
+
+## Work on a chapter
+
+```bash
+.venv/bin/jupyter lab
+```
+
+then open a chapter: {chapters}. Run the cells from the top (*Run → Run All
+Cells*); later cells use what earlier ones computed. Each exercise is
+followed by an **answer cell** (it says `raise NotImplementedError()`:
+replace that line with your work, defining the variables the exercise names)
+and a **test cell**. Run the test cell after your answer: no output means
+your answer has the right form and passes the checks you can see; an
+`AssertionError` says what is wrong, with a hint. It never shows the answer:
+your teacher's grading runs further, hidden tests. Do not delete, copy or
+rename cells or files.
+
+## Hand in
+
+Save the notebook and hand it in under its own name (for example
+`{first}`), as your teacher asks.
+"""
+
+
+def _zip_edition(course: Path, chapters: list[Path], root: Path) -> Path:
+    """The student zip: the released notebooks, the library, requirements and a README."""
+    edition = course / EDITION
+    if edition.exists():
+        shutil.rmtree(edition)
+    edition.mkdir(parents=True)
+    for chapter in chapters:
+        shutil.copy2(course / "release" / chapter.stem / f"{chapter.stem}.ipynb", edition / f"{chapter.stem}.ipynb")
+    shutil.copytree(root / "collapse_lib", edition / "collapse_lib",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.lock"))
+    for name in ("requirements.txt", "pyproject.toml"):
+        shutil.copy2(root / name, edition / name)
+    (edition / "README.md").write_text(STUDENT_README.format(
+        chapters=", ".join(f"`{c.stem}.ipynb`" for c in chapters), first=f"{chapters[0].stem}.ipynb"))
+    archive = course / f"{EDITION}.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for path in sorted(edition.rglob("*")):
+            bundle.write(path, path.relative_to(course))
+    shutil.rmtree(edition)
+    return archive
+
+
+def assign(names: list[str] | None = None, course: Path = COURSE, root: Path = ROOT) -> Path:
+    """Build the course folder for the chapters ``names`` (default: all with exercises); return the zip.
+
+    Regenerates the source and release versions of those chapters (an earlier
+    gradebook and earlier submissions are kept). Raises ValueError for an
+    unknown chapter and RuntimeError when nbgrader refuses a notebook.
+    """
+    import nbformat
+
+    chapters = select(assignment_chapters(root), list(names or []))
+    if not chapters:
+        raise ValueError("no chapter of _toc.yml has nbgrader exercise cells")
+    course = Path(course).resolve()
+    course.mkdir(parents=True, exist_ok=True)
+    (course / "nbgrader_config.py").write_text(CONFIG)
+    grader = api(course)
+    for chapter in chapters:
+        folder = course / "source" / chapter.stem
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        nbformat.write(source_notebook(chapter), folder / f"{chapter.stem}.ipynb")
+        result = grader.generate_assignment(chapter.stem, force=True, create=True)
+        if not result["success"]:
+            raise RuntimeError(f"nbgrader could not generate {chapter.stem}:\n{_log_tail(result)}")
+    return _zip_edition(course, chapters, root)
+
+
+# ---- grading --------------------------------------------------------------------------------------
+
+@dataclass
+class Submission:
+    """One notebook handed in: who, for which chapter, from which file, and what went wrong."""
+
+    student: str
+    chapter: str | None
+    path: Path
+    problems: list[str] = field(default_factory=list)
+    stamp: str = ""
+
+
+_COPY_MARK = re.compile(r"(?:-\d+| ?\(\d+\))$")
+_SAFE = re.compile(r"[^A-Za-z0-9.@-]+")
+
+
+def student_id(text: str) -> str:
+    """A student id that nbgrader can use as a folder name (spaces and other characters become -)."""
+    return _SAFE.sub("-", text.strip()).strip("-.") or "unknown"
+
+
+def _chapter_of_name(stem: str, chapters: list[str]) -> str | None:
+    stem = _COPY_MARK.sub("", stem)
+    if stem in chapters:
+        return stem
+    ends = [name for name in chapters if stem.endswith("_" + name)]
+    return max(ends, key=len) if ends else None
+
+
+def find_submissions(folder: Path, chapters: list[str]) -> list[Submission]:
+    """Every file under ``folder`` as a Submission (student, chapter or None, path), see the layouts above."""
+    found: list[Submission] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        if ".ipynb_checkpoints" in path.parts or "__MACOSX" in path.parts:
+            continue
+        parts = path.relative_to(folder).parts
+        exchange = next((part for part in parts[:-1] if part.count("+") >= 2), None)
+        if exchange:
+            student, chapter, stamp = exchange.split("+")[:3]
+            submission = Submission(student_id(student), chapter if chapter in chapters else None, path, stamp=stamp)
+            named = _chapter_of_name(path.stem, chapters)
+            if named and named != chapter:
+                submission.chapter = None
+        elif len(parts) == 1:
+            head, _, _ = path.stem.partition("_")
+            submission = Submission(student_id(head), _chapter_of_name(path.stem, chapters), path)
+        else:
+            submission = Submission(student_id(parts[0]), _chapter_of_name(path.stem, chapters), path)
+        found.append(submission)
+    # the exchange keeps every submission: grade the newest of each student and chapter
+    newest: dict[tuple[str, str | None], Submission] = {}
+    for submission in found:
+        if submission.stamp and submission.path.suffix == ".ipynb":
+            key = (submission.student, submission.chapter)
+            if key not in newest or submission.stamp > newest[key].stamp:
+                newest[key] = submission
+    return [s for s in found if not s.stamp or s.path.suffix != ".ipynb" or newest[(s.student, s.chapter)] is s]
+
+
+def _check_notebook(submission: Submission, ids: dict[str, list[str]]):
+    """Read the submission; identify a renamed one by its cells; note missing cells. The notebook or None."""
+    import nbformat
+
+    if submission.path.suffix != ".ipynb":
+        submission.problems.append(f"{submission.path.name}: not a notebook (.ipynb), not graded")
+        return None
+    try:
+        notebook = nbformat.read(submission.path, as_version=4)
+    except Exception as error:  # nbformat raises several kinds for a broken file
+        submission.problems.append(f"{submission.path.name}: not a readable notebook ({type(error).__name__}: "
+                                   f"{str(error).splitlines()[0][:120]}), not graded")
+        return None
+    present = set(nbgrader_ids(notebook))
+    if submission.chapter is None:
+        matches = [name for name, wanted in ids.items() if present and present <= set(wanted)]
+        best = max(ids, key=lambda name: len(present & set(ids[name]))) if present else None
+        if len(matches) == 1 or (best and len(present & set(ids[best])) > 0 and not matches):
+            submission.chapter = matches[0] if len(matches) == 1 else best
+            submission.problems.append(f"{submission.path.name}: not named after a chapter; identified as "
+                                       f"{submission.chapter} by its exercise cells (graded as {submission.chapter})")
+        else:
+            submission.problems.append(f"{submission.path.name}: not named after a chapter ({', '.join(ids)}) "
+                                       "and its cells match none, not graded")
+            return None
+    missing = [grade_id for grade_id in ids[submission.chapter] if grade_id not in present]
+    if missing:
+        submission.problems.append(f"{submission.chapter}: cells deleted or their metadata lost: {', '.join(missing)} "
+                                   "(they score 0; the student can copy them back from the released notebook)")
+    return notebook
+
+
+def _errors(notebook_path: Path) -> list[str]:
+    """The cells of the autograded notebook that raised, as 'cell N (grade id): ErrorName'."""
+    import nbformat
+
+    notebook = nbformat.read(notebook_path, as_version=4)
+    errors = []
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                where = f"cell {index + 1}" + (f" ({grade_id})" if grade_id else "")
+                errors.append((where, output.get("ename", "Error"), bool(grade_id)))
+    return errors
+
+
+def grade(submissions: Path, course: Path = COURSE) -> tuple[list[Submission], Path]:
+    """Autograde every submission under ``submissions``; return them (with problems) and the report path."""
+    import warnings
+
+    import nbformat
+    from nbgrader.api import Gradebook
+
+    # nbgrader's own gradebook code triggers SQLAlchemy session warnings that mean nothing to a teacher
+    warnings.filterwarnings("ignore", message="Object of type <Submitted")
+    # glue(..., display=False) leaves outputs that HTML cannot show; the feedback rightly omits them
+    warnings.filterwarnings("ignore", message="Your element with mimetype")
+    course = Path(course).resolve()
+    submissions = Path(submissions).resolve()
+    if not submissions.is_dir():
+        raise ValueError(f"SUBMISSIONS must be a folder of handed-in notebooks, got {submissions}")
+    released = sorted(path.name for path in (course / "release").glob("*") if path.is_dir())
+    if not (course / "nbgrader_config.py").exists() or not released:
+        raise ValueError(f"{course} has no released assignment: run `python3 tools/book.py assign` first")
+    ids = {name: nbgrader_ids(nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4))
+           for name in released}
+    grader = api(course)
+    found = find_submissions(submissions, released)
+    if not found:
+        raise ValueError(f"no file found under {submissions}")
+    graded: set[tuple[str, str]] = set()
+    for submission in found:
+        notebook = _check_notebook(submission, ids)
+        if notebook is None:
+            continue
+        key = (submission.student, submission.chapter)
+        if key in graded:
+            submission.problems.append(f"{submission.path.name}: a second notebook for {submission.chapter}; "
+                                       "only the first one found was graded")
+            continue
+        graded.add(key)
+        target = course / "submitted" / submission.student / submission.chapter
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+        nbformat.write(notebook, target / f"{submission.chapter}.ipynb")
+        (target / "timestamp.txt").write_text(dt.datetime.now(dt.timezone.utc).isoformat() + "\n")
+        result = grader.autograde(submission.chapter, submission.student, force=True, create=True)
+        if not result["success"]:
+            submission.problems.append(f"{submission.chapter}: autograding failed:\n{_log_tail(result)}")
+            continue
+        autograded = course / "autograded" / submission.student / submission.chapter / f"{submission.chapter}.ipynb"
+        errors = _errors(autograded)
+        outside = [f"{where}: {name}" for where, name, in_exercise in errors if not in_exercise]
+        if outside:
+            submission.problems.append(f"{submission.chapter}: {len(outside)} cell(s) outside the exercises raised "
+                                       f"(later cells may have failed because of them): {'; '.join(outside[:5])}")
+        result = grader.generate_feedback(submission.chapter, submission.student, force=True)
+        if not result["success"]:
+            submission.problems.append(f"{submission.chapter}: no feedback written:\n{_log_tail(result)}")
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as book:
+        rows, by_exercise = _scores(book, sorted(graded))
+    for name, table in (("scores.csv", rows), ("scores_by_exercise.csv", by_exercise)):
+        with open(course / name, "w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerows(table)
+    report = course / "grading_report.txt"
+    report.write_text(_report(found, rows, course))
+    return found, report
+
+
+def _scores(book, graded: list[tuple[str, str]]) -> tuple[list[list], list[list]]:
+    rows = [["student", "chapter", "score", "max_score"]]
+    by_exercise = [["student", "chapter", "exercise", "score", "max_score"]]
+    for student, chapter in graded:
+        try:
+            submission = book.find_submission(chapter, student)
+        except Exception:  # nbgrader's MissingEntry: autograding failed before scoring
+            continue
+        rows.append([student, chapter, f"{submission.score:g}", f"{submission.max_score:g}"])
+        for notebook in submission.notebooks:
+            for grade in sorted(notebook.grades, key=lambda g: g.name):
+                by_exercise.append([student, chapter, grade.name, f"{grade.score:g}", f"{grade.max_score:g}"])
+    return rows, by_exercise
+
+
+def _report(found: list[Submission], rows: list[list], course: Path) -> str:
+    scores = {(row[0], row[1]): f"{row[2]} / {row[3]}" for row in rows[1:]}
+    lines = [f"Grading report, {dt.datetime.now().isoformat(timespec='seconds')}", ""]
+    for student in sorted({s.student for s in found}):
+        lines.append(f"{student}:")
+        mine = [s for s in found if s.student == student]
+        for chapter in sorted({s.chapter for s in mine if s.chapter and (student, s.chapter) in scores}):
+            feedback = course / "feedback" / student / chapter / f"{chapter}.html"
+            lines.append(f"  {chapter}: {scores[(student, chapter)]} points"
+                         + (f", feedback {feedback.relative_to(course)}" if feedback.exists() else ""))
+        for submission in mine:
+            lines += [f"  problem: {line}" if i == 0 else f"    {line}"
+                      for problem in submission.problems for i, line in enumerate(problem.splitlines())]
+    lines += ["", f"scores: {course / 'scores.csv'} (by exercise: {course / 'scores_by_exercise.csv'})",
+              f"gradebook: {course / 'gradebook.db'}"]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    assigning = commands.add_parser("assign", help="build the course folder and the student zip")
+    assigning.add_argument("chapters", nargs="*", help="chapter names (default: every chapter with exercises)")
+    grading = commands.add_parser("grade", help="autograde a folder of submissions")
+    grading.add_argument("submissions", type=Path)
+    for sub in (assigning, grading):
+        sub.add_argument("--course", type=Path, default=COURSE, help=f"the course folder (default {COURSE})")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "assign":
+            archive = assign(args.chapters, args.course)
+            print(f"course folder {Path(args.course).resolve()}\n"
+                  f"released: {', '.join(sorted(p.name for p in (Path(args.course) / 'release').iterdir()))}\n"
+                  f"to hand out: {archive}")
+            return 0
+        found, report = grade(args.submissions, args.course)
+    except (ValueError, RuntimeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(report.read_text(), end="")
+    return 1 if any(s.problems for s in found) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
