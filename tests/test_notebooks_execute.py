@@ -9,6 +9,9 @@ NotImplementedError and the test cells after them then fail; those are the only
 errors allowed: an error in any other cell means that a later cell depends on
 an exercise's answer. These tests take a few minutes; deselect them with
 ``-m "not slow"``.
+
+Every execution runs under the cell budget (tools/cell_budget.py, 60 s): a cell
+that takes longer, or an execution that stalls between cells, fails the test.
 """
 
 import importlib.util
@@ -18,10 +21,11 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
-from nbclient import NotebookClient
+
+import cell_budget  # tools/cell_budget.py, on the path through conftest.py
 
 ROOT = Path(__file__).resolve().parent.parent
-TIMEOUT = 300  # seconds per cell, as in _config.yml (the slowest cell takes well under a minute)
+TIMEOUT = cell_budget.TIMEOUT  # nbclient's last resort; the cell budget is what fails a slow cell
 
 spec = importlib.util.spec_from_file_location("coursework", ROOT / "tools" / "coursework.py")
 coursework = importlib.util.module_from_spec(spec)
@@ -35,8 +39,8 @@ pytestmark = pytest.mark.slow
 
 
 def execute(notebook, folder: Path, allow_errors: bool = False) -> None:
-    client = NotebookClient(notebook, timeout=TIMEOUT, kernel_name="python3", allow_errors=allow_errors,
-                            resources={"metadata": {"path": str(folder)}})
+    client = cell_budget.BudgetedClient(notebook, timeout=TIMEOUT, kernel_name="python3", allow_errors=allow_errors,
+                                        resources={"metadata": {"path": str(folder)}})
     client.execute()
 
 
