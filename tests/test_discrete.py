@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from seeding import rng
+
 from collapse_lib import discrete, discrete_symbolic as ds, discrete_widgets, schedules, stats
 
 TOLERANCE = 5.0
@@ -121,40 +123,45 @@ def test_survival_bounds_contain_exact():
 # ------------------------------------------------------------ simulation vs closed forms
 
 
+@pytest.mark.statistical
 def test_fixation_probability_by_simulation():
     p = np.array([0.2, 0.3, 0.5])
-    summaries = discrete.simulate_summaries(p, schedules.constant(20, 500), 4000, rng=11)
+    summaries = discrete.simulate_summaries(p, schedules.constant(20, 500), 4000, rng=rng(11))
     assert np.all(summaries.largest[-1] == 1.0)
     winners = summaries.final.argmax(axis=1)
     assert_proportion(winners[None, :] == np.arange(3)[:, None], discrete.fixation_probability(p))
 
 
+@pytest.mark.statistical
 def test_heterozygosity_by_simulation():
     p = np.array([0.1, 0.2, 0.3, 0.4])
     sizes = [5, 12, 3, 30, 8, 8, 8]
-    summaries = discrete.simulate_summaries(p, sizes, 20000, rng=12)
+    summaries = discrete.simulate_summaries(p, sizes, 20000, rng=rng(12))
     assert_close(summaries.heterozygosity[1:], discrete.expected_heterozygosity(p, sizes)[1:])
 
 
+@pytest.mark.statistical
 @pytest.mark.parametrize(("p", "size"), [([0.3, 0.7], 25), ([0.2, 0.3, 0.5], 15), ([0.5, 0.5], 2)])
 def test_absorption_time_by_simulation(p, size):
-    times = discrete.absorption_times(p, size, 20000, rng=13)
+    times = discrete.absorption_times(p, size, 20000, rng=rng(13))
     assert_close(times, discrete.absorption_time(p, size))
 
 
+@pytest.mark.statistical
 def test_survival_probability_by_simulation():
     size, generations, masses = 60, 80, np.array([0.01, 0.05, 0.3])
     p = np.concatenate((masses, [1 - masses.sum()]))
-    paths = discrete.simulate(p, schedules.constant(size, generations), 20000, rng=14)
+    paths = discrete.simulate(p, schedules.constant(size, generations), 20000, rng=rng(14))
     alive = paths[:, :, :3] > 0
     exact = discrete.survival_probability(masses, size, generations)
     for n in (1, 2, 5, 20, 80):
         assert_proportion(alive[n].T, exact[n])
 
 
+@pytest.mark.statistical
 def test_zipf_survivors_and_lost_mass_by_simulation():
     p = discrete.zipf(1000, 1.1)
-    summaries = discrete.simulate_summaries(p, schedules.constant(300, 12), 400, rng=15)
+    summaries = discrete.simulate_summaries(p, schedules.constant(300, 12), 400, rng=rng(15))
     assert_close(summaries.survivors[1:], discrete.expected_survivors(p, 300, 12)[1:])
     assert_close(summaries.lost_mass[1:], discrete.expected_lost_mass(p, 300, 12)[1:])
     assert_close(summaries.tail_mass[1:], np.full(12, p[p < 1 / 300].sum()))

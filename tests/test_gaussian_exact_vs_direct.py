@@ -3,7 +3,7 @@
 Two-sample Kolmogorov-Smirnov tests on the fitted mean and variance at
 several generations, sample sizes and both estimators. With K tests at level
 0.001 / K each (Bonferroni), the chance that this file fails while the two
-simulators agree is below 0.1 %; the seeds are fixed, so it does not flake.
+simulators agree is below 0.1 %; the seeds are fixed by default (tests/seeding.py re-seeds them).
 A last test shows that the same procedure does detect a wrong law.
 """
 
@@ -12,6 +12,8 @@ import itertools
 import numpy as np
 import pytest
 from scipy import stats as sps
+
+from seeding import rng
 
 from collapse_lib import gaussian, schedules
 
@@ -24,22 +26,24 @@ LEVEL = FAMILY_LEVEL / (len(CASES) * len(GENERATIONS) * 2)
 CHAINS = 20_000
 
 
+@pytest.mark.statistical
 @pytest.mark.parametrize("size, estimator", CASES)
 def test_exact_and_direct_simulators_agree_in_distribution(size, estimator):
     sizes = schedules.constant(size, max(GENERATIONS))
     seed = 1000 * size + ESTIMATORS.index(estimator)
-    direct = gaussian.simulate_direct(sizes, CHAINS, estimator=estimator, rng=seed)
-    exact = gaussian.simulate_exact(sizes, CHAINS, estimator=estimator, rng=seed + 1)
+    direct = gaussian.simulate_direct(sizes, CHAINS, estimator=estimator, rng=rng(seed))
+    exact = gaussian.simulate_exact(sizes, CHAINS, estimator=estimator, rng=rng(seed + 1))
     for generation in GENERATIONS:
         for name in ("means", "variances"):
             result = sps.ks_2samp(getattr(direct, name)[generation], getattr(exact, name)[generation])
             assert result.pvalue > LEVEL, (size, estimator, generation, name, result)
 
 
+@pytest.mark.statistical
 def test_the_procedure_detects_a_wrong_estimator():
     sizes = schedules.constant(10, 5)
-    direct = gaussian.simulate_direct(sizes, CHAINS, estimator="unbiased", rng=1)
-    wrong = gaussian.simulate_exact(sizes, CHAINS, estimator="mle", rng=2)
+    direct = gaussian.simulate_direct(sizes, CHAINS, estimator="unbiased", rng=rng(1))
+    wrong = gaussian.simulate_exact(sizes, CHAINS, estimator="mle", rng=rng(2))
     assert sps.ks_2samp(direct.variances[5], wrong.variances[5]).pvalue < LEVEL
 
 
