@@ -92,6 +92,26 @@ def test_expected_survivors_one_generation_symbolic_vs_numeric():
     assert discrete.expected_survivors(p, 17, 1)[1] == pytest.approx(float(symbolic), rel=1e-10)
 
 
+def test_expected_lost_mass_one_generation_symbolic_vs_numeric():
+    """sum_k p_k (1 - p_k)^M: each category is lost with probability (1 - p_k)^M = 1 - P(X > 0)."""
+    p = np.array([0.5, 0.25, 0.125, 0.125])
+    exact = sum(sp.Rational(1, 2 ** k) * (1 - ds.survival_one_generation(5, sp.Rational(1, 2 ** k)))
+                for k in (1, 2, 3, 3))
+    assert exact == sp.Rational(1, 2) / 32 + sp.Rational(1, 4) * sp.Rational(3, 4) ** 5 + sp.Rational(1, 4) * sp.Rational(7, 8) ** 5
+    assert discrete.expected_lost_mass_one_generation(p, 5) == pytest.approx(float(exact), rel=1e-14)
+    assert discrete.expected_lost_mass(p, 5, 1)[1] == pytest.approx(float(exact), rel=1e-12)
+    # the lost and the kept mass add up to one: sum_k p_k [(1 - p_k)^M + 1 - (1 - p_k)^M] = 1
+    kept = float(p @ discrete.survival_one_generation(p, 5))
+    assert discrete.expected_lost_mass_one_generation(p, 5) + kept == pytest.approx(1.0, rel=1e-14)
+
+
+@pytest.mark.statistical
+def test_lost_mass_one_generation_by_simulation():
+    p = discrete.zipf(50, 1.0)
+    summaries = discrete.simulate_summaries(p, [40], 20000, rng=rng(16))
+    assert_close(summaries.lost_mass[1], discrete.expected_lost_mass_one_generation(p, 40))
+
+
 def test_diffusion_time_solves_the_backward_equation():
     assert sp.simplify(ds.diffusion_time_two() - ds.diffusion_time([ds.x, 1 - ds.x])) == 0
     for count in (2, 3, 4):

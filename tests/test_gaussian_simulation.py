@@ -1,7 +1,9 @@
 """The closed forms of the 1D Gaussian chapter against simulation.
 
-Each comparison allows 5 standard errors of the simulation's own estimate
-(fixed seeds): a correct formula fails with probability below 1e-6 per check.
+Each comparison allows 5 standard errors of the simulation's own estimate, and
+is made only where that standard error is itself reliable (see
+:func:`se_is_reliable`): a correct formula then fails with a tiny probability
+per check. Seeds are fixed by default; COLLAPSE_TEST_SEED_OFFSET re-seeds them.
 """
 
 import numpy as np
@@ -28,6 +30,23 @@ def simulate(simulator, sizes, estimator, chains, seed):
     return simulator(sizes, chains, mu=1.5, sigma2=2.0, estimator=estimator, rng=rng(seed))
 
 
+def se_is_reliable(sizes, generations, chains, power):
+    """Generations at which a sample standard error of a statistic of size sigma_n^(2 power) can be trusted.
+
+    The SE of a mean of X is estimated from the sample second moment of X; for X of the order of
+    sigma_n^(2 power) that estimate has relative standard error sqrt(E[sigma_n^(8 power)] /
+    (N E[sigma_n^(4 power)]^2)) = sqrt(prod_i E[S_i^(4 power)] / E[S_i^(2 power)]^2 / N), exactly
+    (sigma_n^2 = sigma^2 prod_i S_i, independent ratio moments). sigma_n^2 is a product of
+    chi-squares, heavy-tailed after many generations, and there the sample SE underestimates the
+    spread (issue 8: Var[W2^2] failed at 5 SE for 2 seeds in 100). A check is made only where this
+    relative error is at most 10 %: power 1 for means of sigma_n^2, W2^2, (mu_n - mu)^2 and X^n, power 2
+    for variances of W2^2 and X^n (their SE uses the fourth moment).
+    """
+    ratios = gaussian_laws.ratio_moment(4 * power, sizes) / gaussian_laws.ratio_moment(2 * power, sizes) ** 2
+    error = np.sqrt(gaussian_laws.prefix_products(ratios) / chains)
+    return [g for g in generations if error[g] <= 0.1]
+
+
 @pytest.mark.statistical
 @pytest.mark.parametrize("estimator", ESTIMATORS)
 @pytest.mark.parametrize("schedule", SCHEDULES)
@@ -36,20 +55,26 @@ def test_moments_of_the_fitted_parameters(simulator, chains, schedule, estimator
     sizes = SCHEDULES[schedule]
     paths = simulate(simulator, sizes, estimator, chains, seed=17)
     generations = [1, len(sizes) // 2, len(sizes)]
-    assert_close(stats.mean(paths.variances[generations]),
-                 gaussian_laws.expected_fitted_variance(sizes, 2.0, estimator)[generations], "E[sigma_n^2]")
-    assert_close(stats.mean((paths.means[generations] - 1.5) ** 2),
-                 gaussian_laws.mean_squared_drift(sizes, 2.0, estimator)[generations], "E[(mu_n - mu)^2]")
+    light = se_is_reliable(sizes, generations, chains, 1)     # means of quantities of the order of sigma_n^2
+    fourth = se_is_reliable(sizes, generations, chains, 2)    # variances of them
+    assert light[0] == fourth[0] == 1
+    assert_close(stats.mean(paths.variances[light]),
+                 gaussian_laws.expected_fitted_variance(sizes, 2.0, estimator)[light], "E[sigma_n^2]")
+    assert_close(stats.mean((paths.means[light] - 1.5) ** 2),
+                 gaussian_laws.mean_squared_drift(sizes, 2.0, estimator)[light], "E[(mu_n - mu)^2]")
+    # log sigma_n^2 is a sum of independent log chi-squares: light tails at every generation
     assert_close(stats.mean(np.log(paths.variances[generations] / 2.0)),
                  gaussian_laws.log_variance_drift(sizes, estimator)[generations], "E[log sigma_n^2]")
     assert_close(stats.variance(np.log(paths.variances[generations] / 2.0)),
                  gaussian_laws.log_variance_spread(sizes)[generations], "Var[log sigma_n^2]")
-    w = wasserstein.w2_squared_normal(1.5, 2.0, paths.means[generations], paths.variances[generations])
-    assert_close(stats.mean(w), gaussian_laws.expected_w2sq(sizes, 2.0, estimator)[generations], "E[W2^2]")
-    assert_close(stats.variance(w), gaussian_laws.variance_w2sq(sizes, 2.0, estimator)[generations], "Var[W2^2]")
+    w = wasserstein.w2_squared_normal(1.5, 2.0, paths.means, paths.variances)
+    assert_close(stats.mean(w[light]), gaussian_laws.expected_w2sq(sizes, 2.0, estimator)[light], "E[W2^2]")
+    assert_close(stats.variance(w[fourth]), gaussian_laws.variance_w2sq(sizes, 2.0, estimator)[fourth], "Var[W2^2]")
     sample = np.stack([gaussian.sample_generation(paths, g, rng=rng(g)) for g in generations])
-    assert_close(stats.mean(sample), np.full(len(generations), 1.5), "E[X^n]")
-    assert_close(stats.variance(sample), gaussian_laws.sample_variance(sizes, 2.0, estimator)[generations], "Var(X^n)")
+    index = [generations.index(g) for g in light]
+    assert_close(stats.mean(sample[index]), np.full(len(light), 1.5), "E[X^n]")
+    index = [generations.index(g) for g in fourth]
+    assert_close(stats.variance(sample[index]), gaussian_laws.sample_variance(sizes, 2.0, estimator)[fourth], "Var(X^n)")
 
 
 @pytest.mark.statistical

@@ -92,7 +92,14 @@ def test_w2_to_fit_against_adaptive_quadrature_of_the_quantile_form():
 
 @pytest.mark.statistical
 def test_w2_to_fit_against_empirical_quantiles():
-    """W2^2 from the quantile integral vs the empirical version from a huge sorted sample."""
+    """W2^2 from the quantile integral vs the empirical version from a huge sorted sample.
+
+    The tolerance is derived, not guessed. T(F) = int_0^1 (F^-1(u) - G^-1(u))^2 du has the influence
+    function IF(x) = 2 int g F dy - 2 int_x^oo g dy with g(y) = y - G^-1(F(y)) (differentiate the
+    quantile function, d F_eps^-1(u) = (u - 1{x <= F^-1(u)}) / f), so the empirical version has
+    standard error sd(IF(X)) / sqrt(N); its bias is at most (1/N) int F (1 - F) / f dy (the variance
+    of the empirical quantiles, integrated), added to 5 SE.
+    """
     mixture = ((0.5, 0.5), (-2.0, 2.0), (1.0, 1.0))
     rng = seeded(7)
     count = 400_000
@@ -101,8 +108,19 @@ def test_w2_to_fit_against_empirical_quantiles():
     mean, var = phenomenon.mixture_moments(*mixture)
     quantiles = mean + np.sqrt(var) * special.ndtri((np.arange(count) + 0.5) / count)
     empirical = np.mean((sample - quantiles) ** 2)
-    # the empirical W2^2 has a bias of order 1/count and fluctuations of order 1/sqrt(count)
-    assert empirical == pytest.approx(phenomenon.mixture_w2sq_to_fit(*mixture), abs=0.01)
+    from scipy.integrate import cumulative_trapezoid, trapezoid
+
+    y = np.linspace(-14.0, 14.0, 200_001)
+    F = phenomenon.mixture_cdf(y, *mixture)
+    f = phenomenon.mixture_pdf(y, *mixture)
+    g = y - mean - np.sqrt(var) * special.ndtri(np.clip(F, 1e-300, 1 - 1e-16))
+    upper_tail = trapezoid(g, y) - cumulative_trapezoid(g, y, initial=0.0)      # int_x^oo g dy
+    influence = 2 * trapezoid(g * F, y) - 2 * np.interp(sample, y, upper_tail)
+    se = influence.std(ddof=1) / np.sqrt(count)
+    bias = trapezoid(F * (1 - F) / np.maximum(f, 1e-300) * (f > 1e-12), y) / count
+    exact = phenomenon.mixture_w2sq_to_fit(*mixture)
+    assert abs(empirical - exact) < TOLERANCE * se + bias, (empirical, exact, se, bias)
+    assert abs(np.mean(influence)) < TOLERANCE * se     # the influence function has mean zero
 
 
 # --- closed forms vs simulation ----------------------------------------------------------
