@@ -388,7 +388,8 @@ def absorption_time_diffusion(probabilities, size: int) -> float:
 
     For K = 2 this is -2M [p log p + (1-p) log(1-p)]. It solves
     (1/2M) sum_ij p_i (delta_ij - p_j) d^2 t / dp_i dp_j = -1 with t = 0 at the
-    point masses; error O(1) generations against :func:`absorption_time`.
+    point masses. Against :func:`absorption_time` the error grows like log M (about
+    0.23 generations per doubling of M for p = (0.3, 0.7), measured in the tests): relative error O(log M / M).
     """
     probabilities = categorical(probabilities)
     size = validation.integer(size, "size", minimum=1)
