@@ -105,6 +105,25 @@ def test_expected_lost_mass_one_generation_symbolic_vs_numeric():
     assert discrete.expected_lost_mass_one_generation(p, 5) + kept == pytest.approx(1.0, rel=1e-14)
 
 
+@pytest.mark.parametrize("size", [1000, 5000, 20000])
+def test_the_zipf_numbers_the_chapter_prints(size):
+    """chapters/discrete.md prints E[survivors] and E[lost mass] for Zipf(V = 5000, s = 1.1) at these M:
+    recomputed here in 40-digit arithmetic (mpmath) from the formulas sum_k 1 - (1 - p_k)^M and
+    sum_k p_k (1 - p_k)^M, independently of the numpy code (log1p / expm1)."""
+    import mpmath
+
+    mpmath.mp.dps = 40
+    weights = [mpmath.mpf(k) ** mpmath.mpf("-1.1") for k in range(1, 5001)]
+    total = mpmath.fsum(weights)
+    p = [w / total for w in weights]
+    survivors = mpmath.fsum(1 - (1 - pk) ** size for pk in p)
+    lost = mpmath.fsum(pk * (1 - pk) ** size for pk in p)
+    p_zipf = discrete.zipf(5000, 1.1)
+    assert discrete.expected_survivors_one_generation(p_zipf, size) == pytest.approx(float(survivors), rel=1e-12)
+    assert discrete.expected_lost_mass_one_generation(p_zipf, size) == pytest.approx(float(lost), rel=1e-10)
+    assert 0 < float(lost) < 1 and float(survivors) < 5000
+
+
 @pytest.mark.statistical
 def test_lost_mass_one_generation_by_simulation():
     p = discrete.zipf(50, 1.0)
