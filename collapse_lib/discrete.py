@@ -92,7 +92,9 @@ def _generations(probabilities, sizes, n_chains, rng):
 def _check(probabilities, sizes, n_chains):
     probabilities = categorical(probabilities)
     sizes = validation.sample_sizes(sizes, minimum=1)
-    n_chains = validation.integer(n_chains, "n_chains", minimum=1)
+    n_chains = validation.chains(n_chains, rows=6 * (sizes.size + 1), values_per_chain=1)
+    if n_chains * probabilities.size > validation.MAX_VALUES:
+        raise ValueError(f"n_chains * K = {n_chains * probabilities.size} frequencies exceed {validation.MAX_VALUES}.")
     return probabilities, sizes, n_chains
 
 
@@ -182,7 +184,7 @@ def absorption_times(probabilities, size: int, n_chains: int, rng=0, max_generat
     """
     probabilities = categorical(probabilities)
     size = validation.integer(size, "size", minimum=1)
-    n_chains = validation.integer(n_chains, "n_chains", minimum=1)
+    n_chains = validation.chains(n_chains, values_per_chain=probabilities.size)
     max_generations = validation.integer(max_generations, "max_generations", minimum=1)
     rng = validation.generator(rng)
     times = np.zeros(n_chains, dtype=np.int64)
@@ -275,7 +277,7 @@ def survival_probability(q, size: int, generations: int) -> np.ndarray:
     """
     q = _masses(q)
     size = validation.integer(size, "size", minimum=1)
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations, minimum=0)
     flat = q.ravel()
     survival = np.empty((generations + 1, flat.size))
     survival[0] = flat > 0
@@ -300,7 +302,7 @@ def branching_extinction(generations: int) -> np.ndarray:
 
     f_0(0) = 0 and f_m(0) = exp(f_{m-1}(0) - 1); 1 - f_m(0) is about 2/m for large m.
     """
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations, minimum=0)
     values = np.zeros(generations + 1)
     for m in range(1, generations + 1):
         values[m] = np.exp(values[m - 1] - 1.0)
@@ -322,7 +324,7 @@ def survival_bounds(q, size: int, generations: int) -> tuple[np.ndarray, np.ndar
     """
     q = _masses(q)
     size = validation.integer(size, "size", minimum=1)
-    generations = validation.integer(generations, "generations", minimum=1)
+    generations = validation.generations(generations, minimum=1)
     n = np.arange(1, generations + 1).reshape((-1,) + (1,) * q.ndim)
     alive = 1.0 - branching_extinction(generations - 1).reshape(n.shape)
     with np.errstate(divide="ignore"):
@@ -386,7 +388,8 @@ def absorption_time_diffusion(probabilities, size: int) -> float:
 
     For K = 2 this is -2M [p log p + (1-p) log(1-p)]. It solves
     (1/2M) sum_ij p_i (delta_ij - p_j) d^2 t / dp_i dp_j = -1 with t = 0 at the
-    point masses; error O(1) generations against :func:`absorption_time`.
+    point masses. Against :func:`absorption_time` the error grows like log M (about
+    0.23 generations per doubling of M for p = (0.3, 0.7), measured in the tests): relative error O(log M / M).
     """
     probabilities = categorical(probabilities)
     size = validation.integer(size, "size", minimum=1)

@@ -21,13 +21,31 @@ t = sp.Symbol("t", real=True)
 x = sp.Symbol("x", positive=True)
 
 
+def _size_and_mass(size, mass):
+    """(M, q) checked: symbols, or a whole number M >= 1 and a mass q in [0, 1] (exact)."""
+    return (validation.symbolic_integer(size, "size", minimum=1),
+            validation.symbolic_real(mass, "mass", minimum=0, maximum=1))
+
+
+def _masses(values, name: str) -> list:
+    """A sequence of masses in [0, 1] (symbols or numbers, numbers made exact)."""
+    if isinstance(values, (str, bytes, sp.Basic)) or not hasattr(values, "__iter__"):
+        raise ValueError(f"{name} must be a sequence of masses (numbers in [0, 1] or symbols), got {values!r}.")
+    values = [validation.symbolic_real(value, name, minimum=0, maximum=1) for value in values]
+    if not values:
+        raise ValueError(f"{name} must not be empty.")
+    return values
+
+
 def binomial_mgf(size=M, mass=q):
     """E[exp(t X)] = (1 - q + q e^t)^M for the count X ~ Binomial(M, q) of one category."""
+    size, mass = _size_and_mass(size, mass)
     return (1 - mass + mass * sp.exp(t)) ** size
 
 
 def next_mass_moments(size=M, mass=q) -> tuple:
     """(E[q'], E[q'^2]) for the next mass q' = X / M, read off the mgf: (q, q^2 + q (1 - q) / M)."""
+    size, mass = _size_and_mass(size, mass)
     mgf = binomial_mgf(size, mass)
     first = sp.diff(mgf, t).subs(t, 0) / size
     second = sp.diff(mgf, t, 2).subs(t, 0) / size**2
@@ -36,24 +54,36 @@ def next_mass_moments(size=M, mass=q) -> tuple:
 
 def heterozygosity_factor(size=M, mass=q):
     """E[q'(1 - q')] / (q (1 - q)) = 1 - 1/M, the same for every category and every q."""
+    size, mass = _size_and_mass(size, mass)
+    if mass.is_number and mass * (1 - mass) == 0:
+        raise ValueError(f"mass must lie strictly between 0 and 1 (the ratio divides by q (1 - q)), got {mass}.")
     first, second = next_mass_moments(size, mass)
     return sp.simplify((first - second) / (mass * (1 - mass)))
 
 
 def expected_heterozygosity(start, sizes=None, generations=n):
     """E[H_n] = H_0 prod_{i<n} (1 - 1/M_i); with ``sizes=None``, H_0 (1 - 1/M)^n."""
+    start = validation.symbolic_real(start, "start", minimum=0, maximum=1)
+    generations = validation.symbolic_integer(generations, "generations", minimum=0, maximum=10**6)
     if sizes is None:
         return start * heterozygosity_factor() ** generations
-    return start * sp.Mul(*[heterozygosity_factor(size) for size in sizes])
+    return start * sp.Mul(*[heterozygosity_factor(size) for size in validation.symbolic_sizes(sizes, minimum=1)])
 
 
 def survival_one_generation(size=M, mass=q):
     """P(X > 0) = 1 - (1 - q)^M: a category of mass q appears in a sample of size M."""
+    size, mass = _size_and_mass(size, mass)
     return 1 - (1 - mass) ** size
 
 
 def expected_survivors_one_generation(probabilities, size=M):
     """sum_k 1 - (1 - p_k)^M: the expected number of categories present after one generation."""
+    probabilities = _masses(probabilities, "probabilities")
+    total = sp.Add(*probabilities)
+    # exact masses must sum to 1 exactly; floating-point ones (sp.Float) to within 1e-9, as in discrete.categorical
+    if len(probabilities) < 2 or (total.is_number and abs(total - 1) > (1e-9 if total.has(sp.Float) else 0)):
+        raise ValueError(f"probabilities must be at least two masses summing to 1, got {probabilities}.")
+    size = validation.symbolic_integer(size, "size", minimum=1)
     return sp.Add(*[survival_one_generation(size, p) for p in probabilities])
 
 
@@ -89,6 +119,7 @@ def absorption_times(size: int) -> sp.Matrix:
 def absorption_time(size: int, mass=q):
     """E[T] from mass q at generation 0 (two categories): 1 + sum_j C(M,j) q^j (1-q)^(M-j) t(j), a polynomial in q."""
     size = _size(size)
+    mass = validation.symbolic_real(mass, "mass", minimum=0, maximum=1)
     times = absorption_times(size)
     first = sum(sp.binomial(size, j) * mass**j * (1 - mass) ** (size - j) * times[j] for j in range(size + 1))
     return sp.expand(1 + first)
@@ -100,7 +131,8 @@ def survival_polynomial(size: int, generations: int, mass=q):
     S_n(q) = 1 - sum_j C(M, j) q^j (1 - q)^(M - j) (P^(n-1))[j, 0].
     """
     size = _size(size)
-    generations = validation.integer(generations, "generations", minimum=1)
+    generations = validation.integer(generations, "generations", minimum=1, maximum=10_000)
+    mass = validation.symbolic_real(mass, "mass", minimum=0, maximum=1)
     lost = (transition_matrix(size) ** (generations - 1))[:, 0]
     first = sum(sp.binomial(size, j) * mass**j * (1 - mass) ** (size - j) * lost[j] for j in range(size + 1))
     return sp.expand(1 - first)
@@ -139,13 +171,15 @@ def simplex(count: int) -> list[sp.Symbol]:
 
 def diffusion_time(frequencies=None, size=M):
     """-2 M sum_k (1 - x_k) log(1 - x_k): the diffusion approximation of E[T] for K categories."""
-    frequencies = simplex(2) if frequencies is None else list(frequencies)
+    frequencies = simplex(2) if frequencies is None else _masses(frequencies, "frequencies")
+    size = validation.symbolic_integer(size, "size", minimum=1)
     return -2 * size * sp.Add(*[(1 - xk) * sp.log(1 - xk) for xk in frequencies])
 
 
 def entropy_time(frequencies=None, size=M):
     """-2 M sum_k x_k log x_k: the diffusion approximation of E[sum_{n<T} (K_n - 1)]."""
-    frequencies = simplex(2) if frequencies is None else list(frequencies)
+    frequencies = simplex(2) if frequencies is None else _masses(frequencies, "frequencies")
+    size = validation.symbolic_integer(size, "size", minimum=1)
     return -2 * size * sp.Add(*[xk * sp.log(xk) for xk in frequencies])
 
 
@@ -155,7 +189,13 @@ def diffusion_generator(function, frequencies, size=M):
     The generator of the Wright-Fisher diffusion: one generation changes the
     frequencies by a vector of mean 0 and covariance x_i (delta_ij - x_j) / M.
     """
+    function = validation.symbolic_real(function, "function")
+    if isinstance(frequencies, (str, bytes, sp.Basic)) or not hasattr(frequencies, "__iter__"):
+        raise ValueError(f"frequencies must be a sequence of sympy Symbols, got {frequencies!r}.")
     frequencies = list(frequencies)
+    if len(frequencies) < 2 or not all(isinstance(xi, sp.Symbol) for xi in frequencies):
+        raise ValueError(f"frequencies must be at least two sympy Symbols (the variables of function), got {frequencies!r}.")
+    size = validation.symbolic_integer(size, "size", minimum=1)
     total = sp.Add(*[sp.Rational(1, 2) / size * xi * ((1 if i == j else 0) - xj) * sp.diff(function, xi, xj)
                      for i, xi in enumerate(frequencies) for j, xj in enumerate(frequencies)])
     last = frequencies[-1]

@@ -41,7 +41,9 @@ def chain_blocks(n_chains: int, values_per_chain: int) -> Iterator[slice]:
     fewer), so a simulator that draws ``values_per_chain`` normals per chain never
     allocates more than about 32 MiB at once (unless one chain alone needs more).
     """
-    block = max(1, _BLOCK_VALUES // max(1, int(values_per_chain)))
+    n_chains = validation.chains(n_chains)
+    values_per_chain = validation.integer(values_per_chain, "values_per_chain", minimum=1)
+    block = max(1, _BLOCK_VALUES // values_per_chain)
     for start in range(0, n_chains, block):
         yield slice(start, min(start + block, n_chains))
 
@@ -53,12 +55,23 @@ def chi_square(rng: np.random.Generator, dof, size) -> np.ndarray:
     degree of freedom per column, as in Bartlett's factor). A scalar ``dof = 0``
     gives zeros without drawing: a block of one point has no spread.
     """
-    dof = np.asarray(dof, dtype=float)
+    rng = validation.generator(rng)
+    dof = validation.finite_array(dof, "dof")
+    size = _shape(size)
     if np.any(dof < 0):
         raise ValueError(f"dof must be non-negative degrees of freedom, got {dof.tolist()}.")
     if dof.ndim == 0 and dof == 0:
         return np.zeros(size)
     return 2.0 * rng.standard_gamma(dof / 2.0, size)
+
+
+def _shape(size) -> tuple:
+    """An array shape: a whole number or a tuple of whole numbers, at most :data:`validation.MAX_VALUES` values."""
+    shape = (size,) if not isinstance(size, (tuple, list)) else tuple(size)
+    shape = tuple(validation.integer(extent, "size", minimum=1) for extent in shape)
+    if int(np.prod(shape, dtype=float)) > validation.MAX_VALUES:
+        raise ValueError(f"size {shape} asks for more than {validation.MAX_VALUES} values.")
+    return shape
 
 
 class Paths(NamedTuple):
@@ -70,7 +83,7 @@ class Paths(NamedTuple):
 
 def _check(sizes, n_chains, mu, sigma2, estimator, rng):
     sizes = validation.sample_sizes(sizes)
-    n_chains = validation.integer(n_chains, "n_chains", minimum=1)
+    n_chains = validation.chains(n_chains, rows=2 * (sizes.size + 1))
     mu = validation.finite_real(mu, "mu")
     sigma2 = validation.positive_real(sigma2, "sigma2")
     estimator = validation.estimator(estimator)
@@ -79,6 +92,10 @@ def _check(sizes, n_chains, mu, sigma2, estimator, rng):
 
 def start_paths(generations: int, n_chains: int, mu: float, sigma2: float) -> Paths:
     """Empty (generations + 1, n_chains) arrays whose row 0 holds the data law (mu, sigma2)."""
+    generations = validation.generations(generations)
+    n_chains = validation.chains(n_chains, rows=2 * (generations + 1))
+    mu = validation.finite_real(mu, "mu")
+    sigma2 = validation.positive_real(sigma2, "sigma2")
     means = np.empty((generations + 1, n_chains))
     variances = np.empty((generations + 1, n_chains))
     means[0], variances[0] = mu, sigma2

@@ -31,8 +31,17 @@ def ratio_moment(p: float, sizes, estimator: str = "unbiased") -> np.ndarray:
     return (2.0 / d) ** p * special.poch(nu / 2, p)
 
 
+def _vector(values, name: str) -> np.ndarray:
+    """A one-dimensional array of finite numbers (one per generation)."""
+    values = validation.finite_array(values, name)
+    if values.ndim != 1:
+        raise ValueError(f"{name} must be a one-dimensional array (one entry per generation), got shape {values.shape}.")
+    return values
+
+
 def prefix_products(factors: np.ndarray) -> np.ndarray:
     """(1, f_0, f_0 f_1, ...): products over the first n generations, n = 0..N."""
+    factors = _vector(factors, "factors")
     return np.concatenate(([1.0], np.cumprod(factors)))
 
 
@@ -44,6 +53,7 @@ def _moment_products(sizes, estimator):
 
 def cumulative_sums(terms: np.ndarray) -> np.ndarray:
     """(0, t_0, t_0 + t_1, ...): sums over generations i < n, n = 0..N."""
+    terms = _vector(terms, "terms")
     return np.concatenate(([0.0], np.cumsum(terms)))
 
 
@@ -72,7 +82,7 @@ def sample_variance(sizes, sigma2: float = 1.0, estimator: str = "unbiased") -> 
 
 def _w2_moments(sizes, sigma2, estimator):
     """(E[W], E[W^2]) for n = 0..N, W = D + V (see gaussian_symbolic._w2_first_two_moments)."""
-    sigma2 = validation.positive_real(sigma2, "sigma2")
+    sigma2 = validation.variance_scale(sigma2)
     sizes, products = _moment_products(sizes, estimator)
     A, B, G, H = (products[p] for p in (1.0, 2.0, 0.5, 1.5))
     inverse = 1.0 / sizes
@@ -155,7 +165,7 @@ def expected_w2sq_series(sizes, sigma2: float = 1.0, estimator: str = "unbiased"
 
 def variance_w2sq_series(sizes, sigma2: float = 1.0, estimator: str = "unbiased") -> np.ndarray:
     """Leading (second-order) term of Var[W_2^2]: sigma^4 (v2 s2 + v11 s11) = (5/2) sigma^4 s1^2."""
-    sigma2 = validation.positive_real(sigma2, "sigma2")
+    sigma2 = validation.variance_scale(sigma2)
     c = _series_coefficients(estimator)
     _, s2, pairs = _inverse_sums(sizes)
     return sigma2**2 * (c["v2"] * s2 + c["v11"] * pairs)
@@ -163,7 +173,7 @@ def variance_w2sq_series(sizes, sigma2: float = 1.0, estimator: str = "unbiased"
 
 def published_variance_w2sq(sizes, sigma2: float = 1.0) -> np.ndarray:
     """Var[W_2^2] as published: (1/2) sigma^4 (3 sum 1/M_i^2 + 4 sum_{i != j} 1/(M_i M_j))."""
-    sigma2 = validation.positive_real(sigma2, "sigma2")
+    sigma2 = validation.variance_scale(sigma2)
     _, s2, pairs = _inverse_sums(sizes)
     return 0.5 * sigma2**2 * (3 * s2 + 8 * pairs)
 
@@ -276,6 +286,17 @@ def variance_gamma_pdf(x, shape: float, alpha: float, location: float = 0.0) -> 
     order = shape - 0.5
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         bessel = special.kve(order, alpha * r)
+        # scipy's kve returns NaN for very large arguments (about 1e9): there the Hankel expansion
+        # e^z K_v(z) = sqrt(pi / 2z) (1 + (4v^2 - 1)/(8z) + (4v^2 - 1)(4v^2 - 9)/(2 (8z)^2) + ...) is accurate
+        z = alpha * r
+        large = np.isnan(bessel) & (z > 100 * (1 + order**2))
+        mu4 = 4 * order**2
+        hankel = np.sqrt(np.pi / (2 * np.where(large, z, 1.0))) * (
+            1 + (mu4 - 1) / (8 * np.where(large, z, 1.0)) + (mu4 - 1) * (mu4 - 9) / (2 * (8 * np.where(large, z, 1.0)) ** 2))
+        bessel = np.where(large, hankel, bessel)
+    if np.any(np.isnan(bessel) & (r > 0)):
+        raise ValueError(f"variance_gamma_pdf: scipy.special.kve fails for shape = {shape:g}, alpha = {alpha:g} "
+                         "at these x; use a smaller alpha * |x - location|.")
     if np.any(np.isinf(bessel) & (r > 0)):
         raise ValueError(f"shape = {shape:g} is too large for these x: scipy.special.kve overflows "
                          "(the variance-gamma density is only available where K_(shape - 1/2) is finite).")

@@ -40,16 +40,37 @@ def size_symbols(count: int) -> list[sp.Symbol]:
     return [sp.Symbol(f"M_{i}", positive=True, integer=True) for i in range(count)]
 
 
-def denominator(size, estimator: str):
-    """d = M - 1 for the unbiased estimator, d = M for maximum likelihood."""
+def _size(size, estimator: str = "unbiased"):
+    """A sample size: a sympy symbol or a whole number >= 2 (plain ints become exact sp.Integer)."""
     validation.estimator(estimator)
+    return validation.symbolic_integer(size, "size", minimum=2, maximum=validation.SYMBOLIC_MAX_SIZE)
+
+
+def denominator(size, estimator: str):
+    """d = M - 1 for the unbiased estimator, d = M for maximum likelihood.
+
+    ``size`` may be any expression (a pooled size n M, or 1/epsilon in an expansion);
+    a number must be at least 2 for the unbiased estimator and 1 for maximum likelihood.
+    """
+    validation.estimator(estimator)
+    size = validation.symbolic_real(size, "size", minimum=2 if estimator == "unbiased" else 1)
+    if size.is_number and not size.is_Integer:
+        raise ValueError(f"size must be a whole number (or a symbolic expression), got {size}.")
     return size - 1 if estimator == "unbiased" else size
 
 
 def ratio_moment(p, size, estimator: str):
-    """E[S^p] for S = chi^2_{M-1} / d:  (2/d)^p Gamma((M-1)/2 + p) / Gamma((M-1)/2)."""
+    """E[S^p] for S = chi^2_{M-1} / d:  (2/d)^p Gamma((M-1)/2 + p) / Gamma((M-1)/2).
+
+    Finite for p > -(M-1)/2; plain Python numbers give exact results (``ratio_moment(1, 5, "unbiased") == 1``).
+    """
+    size = _size(size, estimator)
+    p = validation.symbolic_real(p, "p")
+    if not p.is_number:
+        raise ValueError(f"p must be a number (the power of S), got {p}.")
     nu = size - 1
-    p = sp.nsimplify(p)
+    if size.is_number and p <= -nu / 2:
+        raise ValueError(f"E[S^p] is infinite for p <= -(M-1)/2; got p = {p} with M = {size}.")
     whole, fraction = sp.floor(p), p - sp.floor(p)
     # Gamma(x + p) / Gamma(x) = (x + f)_(p - f) * Gamma(x + f) / Gamma(x), f the fractional part of p
     rising = sp.factor(sp.expand_func(sp.rf(nu / 2 + fraction, whole)))
@@ -64,7 +85,11 @@ def ratio_moment_series(p, estimator: str, order: int = 4):
     re-expanded in epsilon. For example E[S^(1/2)] = 1 - epsilon/4 - 7 epsilon^2/32 + ...
     for the unbiased estimator.
     """
-    p = sp.nsimplify(p)
+    validation.estimator(estimator)
+    order = validation.integer(order, "order", minimum=1, maximum=8)
+    p = validation.symbolic_real(p, "p")
+    if not p.is_number:
+        raise ValueError(f"p must be a number (the power of S), got {p}.")
     stirling = sp.series(sp.loggamma(_x + p) - sp.loggamma(_x), _x, sp.oo, order + 1).removeO()
     rest = sp.nsimplify(sp.simplify(sp.expand_log(stirling - p * sp.log(_x), force=True)))
     nu = 1 / epsilon - 1
@@ -113,11 +138,13 @@ def from_book_notation(expression):
 
 def log_ratio_mean(size, estimator: str):
     """E[log S] = psi((M-1)/2) + log(2/d): the drift of log sigma_i^2 per generation."""
+    size = _size(size, estimator)
     return sp.digamma((size - 1) / 2) + sp.log(2 / denominator(size, estimator))
 
 
 def log_ratio_variance(size):
     """Var[log S] = psi'((M-1)/2), the same for both estimators."""
+    size = _size(size)
     return sp.polygamma(1, (size - 1) / 2)
 
 
@@ -172,14 +199,14 @@ def expected_w2sq(sizes, estimator: str = "unbiased"):
     Unbiased estimator: sigma^2 (sum_i 1/M_i + 2 - 2 prod_i E[sqrt(S_i)]).
     """
     validation.estimator(estimator)
-    mean, _ = _w2_first_two_moments(list(sizes), estimator, _moments_exact)
+    mean, _ = _w2_first_two_moments(validation.symbolic_sizes(sizes), estimator, _moments_exact)
     return sigma**2 * mean
 
 
 def variance_w2sq(sizes, estimator: str = "unbiased"):
     """Exact Var[W_2^2] for the schedule ``sizes`` (a list of symbols or integers)."""
     validation.estimator(estimator)
-    mean, second = _w2_first_two_moments(list(sizes), estimator, _moments_exact)
+    mean, second = _w2_first_two_moments(validation.symbolic_sizes(sizes), estimator, _moments_exact)
     return sigma**4 * (second - mean**2)
 
 
@@ -189,7 +216,8 @@ def expected_w2sq_constant(size=M, generations=n, estimator: str = "unbiased"):
     Unbiased: sigma^2 (n/M + 2 - 2 g^n); maximum likelihood: 2 sigma^2 (1 - g^n),
     where g = E[S^(1/2)] is the estimator's own ratio moment.
     """
-    validation.estimator(estimator)
+    size = _size(size, estimator)
+    generations = validation.symbolic_integer(generations, "generations", minimum=0, maximum=10_000)
     a = ratio_moment(1, size, estimator)
     g = ratio_moment(HALF, size, estimator)
     # E[D] = (sigma^2 / M) sum_{i<n} a^i, a geometric sum (a = 1 for the unbiased estimator)
@@ -203,7 +231,7 @@ def sample_variance(sizes, estimator: str = "unbiased"):
     Unbiased: sigma^2 (1 + sum_i 1/M_i), exactly. Maximum likelihood: sigma^2, exactly.
     """
     validation.estimator(estimator)
-    sizes = list(sizes)
+    sizes = validation.symbolic_sizes(sizes)
     a = [ratio_moment(1, size, estimator) for size in sizes]
     A = [sp.Mul(*a[:i]) for i in range(len(sizes) + 1)]
     return sp.simplify(sigma**2 * (A[-1] + sum((A[i] / sizes[i] for i in range(len(sizes))), sp.Integer(0))))
@@ -216,6 +244,7 @@ def generation_one_cf(size=M, estimator: str = "unbiased"):
     sigma_1^2 ~ sigma^2 chi^2_{M-1}/d independent, so
     phi(t) = exp(i mu t - sigma^2 t^2 / (2M)) (1 + sigma^2 t^2 / d)^(-(M-1)/2).
     """
+    size = _size(size, estimator)
     d = denominator(size, estimator)
     return sp.exp(sp.I * mu * t - sigma**2 * t**2 / (2 * size)) * (1 + sigma**2 * t**2 / d) ** (-(size - 1) / 2)
 
@@ -233,6 +262,9 @@ def variance_gamma_cf(shape, alpha, location=0):
 
     exp(i m t) (alpha^2 / (alpha^2 + t^2))^lambda {cite}`madan1990variance`.
     """
+    shape = validation.symbolic_real(shape, "shape", minimum=0, strict=True)
+    alpha = validation.symbolic_real(alpha, "alpha", minimum=0, strict=True)
+    location = validation.symbolic_real(location, "location")
     return sp.exp(sp.I * location * t) * (alpha**2 / (alpha**2 + t**2)) ** shape
 
 
@@ -284,7 +316,7 @@ def series_coefficients(estimator: str = "unbiased") -> dict[str, sp.Rational]:
 
 def published_variance_w2sq(sizes):
     """Var[W] as published: (1/2) sigma^4 (3 sum_i 1/M_i^2 + 4 sum_{i != j} 1/(M_i M_j))."""
-    sizes = list(sizes)
+    sizes = validation.symbolic_sizes(sizes)
     squares = sum((3 / size**2 for size in sizes), sp.Integer(0))
     cross = sum((4 / (a * b) for i, a in enumerate(sizes) for j, b in enumerate(sizes) if i != j), sp.Integer(0))
     return sigma**4 * (squares + cross) / 2

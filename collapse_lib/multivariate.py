@@ -87,6 +87,7 @@ def covariance_matrix(cov, name: str = "cov", strict: bool = True) -> np.ndarray
 
 def mean_vector(mean, dim: int, name: str = "mean") -> np.ndarray:
     """Return ``mean`` as a length-``dim`` float vector (None means the zero vector)."""
+    dim = validation.integer(dim, "dim", minimum=1)
     if mean is None:
         return np.zeros(dim)
     mean = validation.finite_array(mean, name)
@@ -97,6 +98,7 @@ def mean_vector(mean, dim: int, name: str = "mean") -> np.ndarray:
 
 def full_rank_sizes(sizes, dim: int) -> np.ndarray:
     """The schedule as an int array, every M_i >= d + 1 (a full-rank fitted covariance)."""
+    dim = validation.integer(dim, "dim", minimum=1)
     sizes = validation.sample_sizes(sizes)
     if sizes.size and sizes.min() < dim + 1:
         raise ValueError(
@@ -111,7 +113,8 @@ def _check(sizes, n_chains, mean, cov, estimator, rng):
     if cov.ndim != 2:
         raise ValueError(f"cov must be one d x d matrix, got shape {cov.shape}.")
     dim = cov.shape[0]
-    return (full_rank_sizes(sizes, dim), validation.integer(n_chains, "n_chains", minimum=1),
+    sizes = full_rank_sizes(sizes, dim)
+    return (sizes, validation.chains(n_chains, rows=3 * (sizes.size + 1), values_per_chain=dim * dim),
             mean_vector(mean, dim), cov, validation.estimator(estimator), validation.generator(rng))
 
 
@@ -209,7 +212,7 @@ def bartlett_factor(degrees_of_freedom: int, n_chains: int, dim: int, rng=0) -> 
     """
     dim = validation.integer(dim, "dim", minimum=1)
     nu = validation.integer(degrees_of_freedom, "degrees_of_freedom", minimum=dim)
-    n_chains = validation.integer(n_chains, "n_chains", minimum=1)
+    n_chains = validation.chains(n_chains, values_per_chain=dim * dim)
     rng = validation.generator(rng)
     factor = np.zeros((n_chains, dim, dim))
     diagonal = np.arange(dim)
@@ -249,9 +252,9 @@ def simulate_exact(sizes, n_chains: int, cov, mean=None, estimator: str = "unbia
 # --- summaries of simulated paths -----------------------------------------------------
 
 
-def _paths(paths) -> Paths:
+def _paths(paths, name: str = "paths") -> Paths:
     if not isinstance(paths, Paths):
-        raise ValueError("paths must be the Paths returned by simulate_direct or simulate_exact.")
+        raise ValueError(f"{name} must be the Paths returned by simulate_direct or simulate_exact, got {type(paths).__name__}.")
     return paths
 
 
@@ -306,8 +309,9 @@ def compare_in_distribution(paths_a: Paths, paths_b: Paths, generations, alpha: 
     if isinstance(generations, (numbers.Number, str, bytes)) or not isinstance(generations, (Sequence, np.ndarray)):
         raise ValueError(f"generations must be a sequence of generation indices, got {generations!r}; "
                          "wrap a single generation in a list, e.g. [5].")
+    paths_a, paths_b = _paths(paths_a, "paths_a"), _paths(paths_b, "paths_b")
     stats_a, stats_b = scalar_statistics(paths_a), scalar_statistics(paths_b)
-    alpha = validation.probability(alpha, "alpha")
+    alpha = validation.open_probability(alpha, "alpha")
     last = min(paths_a.means.shape[0], paths_b.means.shape[0]) - 1
     generations = [validation.integer(g, "generations", minimum=1, maximum=last) for g in generations]
     names, rows, p_values = [], [], []
@@ -343,10 +347,10 @@ def w2_squared_normal(mean_a, cov_a, mean_b, cov_b) -> np.ndarray:
     positive semi-definite; leading axes broadcast. For d = 1 it is
     :func:`collapse_lib.wasserstein.w2_squared_normal`.
     """
-    cov_a = covariance_matrix(cov_a, "cov_a", strict=False)
-    cov_b = covariance_matrix(cov_b, "cov_b", strict=False)
     mean_a = validation.finite_array(mean_a, "mean_a")
     mean_b = validation.finite_array(mean_b, "mean_b")
+    cov_a = covariance_matrix(cov_a, "cov_a", strict=False)
+    cov_b = covariance_matrix(cov_b, "cov_b", strict=False)
     dim = cov_a.shape[-1]
     if cov_b.shape[-1] != dim or mean_a.shape[-1:] != (dim,) or mean_b.shape[-1:] != (dim,):
         raise ValueError(f"means must end in d = {dim} and covariances in d x d, got shapes "
@@ -515,7 +519,7 @@ def simulate_mix(size: int, fraction: float, generations: int, n_chains: int, co
     Returns :class:`Paths` of ``generations`` + 1 rows; row 0 is the data law.
     """
     real = strategies.real_count(size, fraction)
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations, minimum=0)
     sizes, n_chains, mean, cov, estimator, rng = _check([size] * generations or [size], n_chains, mean, cov,
                                                         estimator, rng)
     size = int(sizes[0])

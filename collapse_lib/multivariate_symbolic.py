@@ -11,6 +11,8 @@ lower triangular with A_jj^2 ~ chi^2_{nu - j + 1}, A_jk ~ N(0, 1) (j > k).
 
 from __future__ import annotations
 
+import numbers
+from collections.abc import Sequence
 from functools import lru_cache
 
 import sympy as sp
@@ -44,8 +46,13 @@ def _moment(row: int, column: int, power: int):
 def bartlett_expectation(expr, dim: int):
     """E[expr] for a polynomial ``expr`` in the entries of :func:`bartlett_symbols` (independent)."""
     A = bartlett_symbols(dim)
+    dim = A.shape[0]
+    expr = validation.symbolic_real(expr, "expr")
     entries = {A[r, s]: (r, s) for r in range(dim) for s in range(r + 1)}
-    polynomial = sp.Poly(sp.expand(expr), *entries)
+    try:
+        polynomial = sp.Poly(sp.expand(expr), *entries)
+    except sp.PolynomialError as error:
+        raise ValueError(f"expr must be a polynomial in the Bartlett entries a_jk, got {expr}.") from error
     total = sp.Integer(0)
     for powers, coefficient in polynomial.terms():
         term = coefficient
@@ -71,9 +78,23 @@ def wishart_entry_covariance(dim: int, first: tuple, second: tuple):
     """
     A = bartlett_symbols(dim)
     gram = A * A.T
+    for name, entry in (("first", first), ("second", second)):
+        if (not isinstance(entry, tuple) or len(entry) != 2
+                or not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < A.shape[0] for i in entry)):
+            raise ValueError(f"{name} must be a (row, column) pair of indices in 0..{A.shape[0] - 1}, got {entry!r}.")
     left, right = gram[first], gram[second]
     return sp.simplify(bartlett_expectation(left * right, dim)
                        - bartlett_expectation(left, dim) * bartlett_expectation(right, dim))
+
+
+def _size_and_dim(size, dim, estimator: str = "unbiased"):
+    """(M, d) checked: symbols, or whole numbers with d >= 1 and M >= d + 1 (a full-rank fit)."""
+    validation.estimator(estimator)
+    dim = validation.symbolic_integer(dim, "dim", minimum=1)
+    size = validation.symbolic_integer(size, "size", minimum=2)
+    if size.is_number and dim.is_number and size < dim + 1:
+        raise ValueError(f"size must be at least d + 1 = {dim + 1} in dimension d = {dim}, got {size}.")
+    return size, dim
 
 
 def log_det_ratio_mean(size=M, dim=d, estimator: str = "unbiased"):
@@ -83,20 +104,26 @@ def log_det_ratio_mean(size=M, dim=d, estimator: str = "unbiased"):
     and E[log chi^2_k] = psi(k/2) + log 2. ``dim`` may be a symbol (an
     unevaluated sum) or an integer (evaluated).
     """
+    size, dim = _size_and_dim(size, dim, estimator)
     term = sp.digamma((size - j) / 2) + sp.log(2)
     total = sp.Sum(term, (j, 1, dim))
-    total = total.doit() if isinstance(dim, (int, sp.Integer)) else total
+    total = total.doit() if dim.is_number else total
     return total - dim * sp.log(denominator(size, estimator))
 
 
 def log_det_ratio_variance(size=M, dim=d):
     """Var[log det Sigma_{i+1} - log det Sigma_i] = sum_{j=1}^{d} psi'((M - j)/2), either estimator."""
+    size, dim = _size_and_dim(size, dim)
     total = sp.Sum(sp.polygamma(1, (size - j) / 2), (j, 1, dim))
-    return total.doit() if isinstance(dim, (int, sp.Integer)) else total
+    return total.doit() if dim.is_number else total
 
 
 def lyapunov_exponent(size=M, index=j, estimator: str = "unbiased"):
     """gamma_j = E[log(a_jj^2 / c)] = psi((M - j)/2) + log(2 / c)."""
+    size = validation.symbolic_integer(size, "size", minimum=2)
+    index = validation.symbolic_integer(index, "index", minimum=1)
+    if size.is_number and index.is_number and index > size - 1:
+        raise ValueError(f"index must be at most M - 1 = {size - 1} (a_jj^2 ~ chi^2_(M - j)), got {index}.")
     return sp.digamma((size - index) / 2) + sp.log(2 / denominator(size, estimator))
 
 
@@ -133,7 +160,7 @@ def expected_mean_drift(sizes, estimator: str = "unbiased"):
     E[||mu_{i+1} - mu_i||^2 | past] = tr(Sigma_i) / M_i and E[tr Sigma_{i+1} | past]
     = (nu/c) tr Sigma_i; ``sizes`` is a list of symbols or integers.
     """
-    sizes = list(sizes)
+    sizes = validation.symbolic_sizes(sizes)
     factors = [ratio_moment(1, size, estimator) for size in sizes]
     return trace * sum((sp.Mul(*factors[:i]) / sizes[i] for i in range(len(sizes))), sp.Integer(0))
 
@@ -164,7 +191,12 @@ def bures_second_order_2x2():
 
 def bures_quadratic_form(eigenvalues, delta):
     """(1/2) sum_{k,l} lambda_k lambda_l / (lambda_k + lambda_l) Delta_kl^2: the claimed t^2 coefficient."""
+    if isinstance(eigenvalues, (str, bytes, numbers.Number, sp.Basic)) or not isinstance(eigenvalues, Sequence):
+        raise ValueError(f"eigenvalues must be a sequence of positive numbers or symbols, got {eigenvalues!r}.")
+    eigenvalues = [validation.symbolic_real(value, "eigenvalues", minimum=0, strict=True) for value in eigenvalues]
     size = len(eigenvalues)
+    if not isinstance(delta, sp.MatrixBase) or delta.shape != (size, size):
+        raise ValueError(f"delta must be a {size} x {size} sympy Matrix, got {delta!r}.")
     return sum((eigenvalues[k] * eigenvalues[l] / (eigenvalues[k] + eigenvalues[l]) * delta[k, l] ** 2
                 for k in range(size) for l in range(size)), sp.Integer(0)) / 2
 

@@ -41,7 +41,7 @@ def compute_spectrum(dim: int = 5, size: int = 20, generations: int = 100, shape
                      estimator: str = "unbiased", n_chains: int = 50, seed: int = 1) -> SpectrumView:
     """Exact-simulator statistics of Sigma_n's spectrum with their almost-sure rates."""
     cov = multivariate.initial_covariance(dim, shape)
-    requested = validation.integer(generations, "generations")
+    requested = validation.generations(generations, minimum=1)
     generations = min(requested,
                       multivariate.representable_generations(size, cov, estimator, horizon=requested))
     sizes = schedules.constant(size, generations)

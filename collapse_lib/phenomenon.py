@@ -166,7 +166,7 @@ def infinite_data_variances(generations: int, weights=(1.0,), means=(0.0,), vari
     mixture's variance; each later generation multiplies it by c(k) if a trim
     k is given, and leaves it unchanged otherwise (a fixed point).
     """
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations, minimum=0)
     _, variance = mixture_moments(weights, means, variances)
     if trim is not None and np.ndim(trim) != 0:
         raise ValueError(f"trim must be a single positive number (or None), got {trim!r}.")
@@ -212,8 +212,8 @@ def simulate_sources(size, generations: int, n_chains: int, weights=(1.0,), mean
     Returns :class:`collapse_lib.gaussian.Paths` with row 0 = the data's mean
     and variance. Chapter: *What model collapse is*.
     """
-    generations = validation.integer(generations, "generations", minimum=0)
-    n_chains = validation.integer(n_chains, "n_chains", minimum=1)
+    generations = validation.generations(generations, minimum=0)
+    n_chains = validation.chains(n_chains, rows=2 * (generations + 1))
     w, m, v = _mixture(weights, means, variances)
     if trim is not None:
         trim = validation.positive_real(trim, "trim")

@@ -65,7 +65,7 @@ def compute_sources(size=20, separation: float = 2.0, trim=math.inf, generations
     separation = validation.finite_real(separation, "separation")
     if separation < 0:
         raise ValueError(f"separation must be non-negative, got {separation}.")
-    generations = validation.integer(generations, "generations", minimum=1)
+    generations = validation.generations(generations, minimum=1)
     mixture = ((0.5, 0.5), (-separation, separation), (1.0, 1.0))
     trim = _finite_or_none(trim)
     paths = phenomenon.simulate_sources(_finite_or_none(size), generations, n_chains, *mixture,

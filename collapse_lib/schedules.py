@@ -17,7 +17,7 @@ KINDS = ("constant", "linear", "quadratic", "cubic")
 def constant(size: int, generations: int) -> np.ndarray:
     """M_i = M for i = 0, ..., n - 1."""
     size = validation.integer(size, "size", minimum=2)
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations, minimum=0)
     return np.full(generations, size, dtype=np.int64)
 
 
@@ -28,7 +28,7 @@ def power(size: int, generations: int, exponent: float) -> np.ndarray:
     exactly when p > 1.
     """
     size = validation.integer(size, "size", minimum=2)
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations, minimum=0)
     exponent = validation.finite_real(exponent, "exponent")
     if exponent < 0:
         raise ValueError(f"exponent must be non-negative (sample sizes may not shrink), got {exponent}.")

@@ -57,4 +57,8 @@ def z_scores(estimate: Estimate, exact) -> np.ndarray:
     if np.any(se <= 0):
         raise ValueError("estimate.se must hold strictly positive standard errors only.")
     exact = validation.finite_array(exact, "exact")
+    value = np.asarray(estimate.value)
+    if np.broadcast_shapes(value.shape, exact.shape, se.shape) != value.shape:
+        raise ValueError(f"exact must have the shape of estimate.value {value.shape} (or broadcast to it), "
+                         f"got shape {exact.shape}.")
     return (np.asarray(estimate.value) - exact) / np.asarray(estimate.se)

@@ -67,8 +67,8 @@ def _method(value) -> str:
 
 def _check(size, generations, n_chains, mu, sigma2, estimator, rng, method):
     size = validation.integer(size, "size", minimum=2)
-    generations = validation.integer(generations, "generations", minimum=0)
-    n_chains = validation.integer(n_chains, "n_chains", minimum=1)
+    generations = validation.generations(generations, minimum=0)
+    n_chains = validation.chains(n_chains, rows=2 * (generations + 1))
     mu = validation.finite_real(mu, "mu")
     sigma2 = validation.positive_real(sigma2, "sigma2")
     estimator = validation.estimator(estimator)
@@ -198,6 +198,8 @@ def simulate(strategy: str, size: int, generations: int, n_chains: int, fraction
 
     ``fraction`` is used by ``"mix"`` only and ``kind`` (the schedule) by ``"grow"`` only.
     """
+    if kind not in schedules.KINDS:
+        raise ValueError(f"kind must be one of {schedules.KINDS}, got {kind!r}.")
     if strategy == "replace":
         return simulate_replace(size, generations, n_chains, mu, sigma2, estimator, rng, method)
     if strategy == "mix":
@@ -224,7 +226,7 @@ def w2sq_paths(paths: Paths, mu: float = 0.0, sigma2: float = 1.0) -> np.ndarray
 def _accumulate_factors(size, generations, estimator):
     """(n, d_n, d_{n+1}, E[Q_n], E[Q_n^2]) for n = 1..N-1, the blocks before each refit."""
     size = validation.integer(size, "size", minimum=2)
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations, minimum=0)
     blocks = np.arange(1, max(generations, 1), dtype=float)
     d_now = validation.variance_denominator(blocks * size, estimator)
     d_next = validation.variance_denominator((blocks + 1) * size, estimator)
@@ -255,7 +257,7 @@ def accumulate_expected_variance(size: int, generations: int, sigma2: float = 1.
 def accumulate_variance_fourth_moment(size: int, generations: int, sigma2: float = 1.0,
                                       estimator: str = "unbiased") -> np.ndarray:
     """E[sigma_n^4] = sigma^4 b_n: b_1 = (M^2 - 1)/d_1^2, b_{n+1} = b_n (d_n^2 + 2 d_n E[Q] + E[Q^2]) / d_{n+1}^2."""
-    sigma2 = validation.positive_real(sigma2, "sigma2")
+    sigma2 = validation.variance_scale(sigma2)
     size, generations, d_now, d_next, first, second = _accumulate_factors(size, generations, estimator)
     start = (size**2 - 1.0) / float(validation.variance_denominator(size, estimator)) ** 2
     ratios = (d_now**2 + 2 * d_now * first + second) / d_next**2
@@ -348,7 +350,7 @@ def mix_moments(size: int, fraction: float, generations: int, sigma2: float = 1.
                 estimator: str = "unbiased") -> Moments:
     """E[(mu_n - mu)^2] and E[sigma_n^2] after n = 0..N generations of mixing (from x_0 = 0, v_0 = sigma^2)."""
     sigma2 = validation.positive_real(sigma2, "sigma2")
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations, minimum=0)
     matrix, constant = mix_transition(size, fraction, estimator)
     states = np.empty((generations + 1, 2))
     states[0] = 0.0, sigma2
@@ -391,6 +393,8 @@ def moments(strategy: str, size: int, generations: int, fraction: float = 0.1, k
     Replace and grow call :func:`collapse_lib.gaussian_laws.mean_squared_drift` and
     :func:`collapse_lib.gaussian_laws.expected_fitted_variance` on their schedules.
     """
+    if kind not in schedules.KINDS:
+        raise ValueError(f"kind must be one of {schedules.KINDS}, got {kind!r}.")
     if strategy in ("replace", "grow"):
         sizes = schedules.constant(size, generations) if strategy == "replace" else schedules.named(
             kind, size, generations)

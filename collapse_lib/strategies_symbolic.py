@@ -41,8 +41,26 @@ x, v = sp.symbols("x v", nonnegative=True)
 """x = E[(mu_i - mu)^2] and v = E[sigma_i^2] of the mix recursion."""
 
 
+_MAX_EXPLICIT = 1000
+"""Largest explicit number of generations expanded term by term (use a symbol beyond)."""
+
+
+def _blocks_and_size(blocks, size, estimator: str = "unbiased"):
+    """(n, M) checked: symbols, or whole numbers n >= 1 and M >= 2."""
+    validation.estimator(estimator)
+    return (validation.symbolic_integer(blocks, "blocks", minimum=1),
+            validation.symbolic_integer(size, "size", minimum=2))
+
+
+def _generations(generations, symbol_allowed: bool = True):
+    if not symbol_allowed:
+        return validation.integer(generations, "generations", minimum=0, maximum=_MAX_EXPLICIT)
+    return validation.symbolic_integer(generations, "generations", minimum=0, maximum=_MAX_EXPLICIT)
+
+
 def pooled_denominator(blocks, size=M, estimator: str = "unbiased"):
     """d_n of the variance fitted on ``blocks`` blocks of ``size`` points: n M - 1 or n M."""
+    blocks, size = _blocks_and_size(blocks, size, estimator)
     return gaussian_symbolic.denominator(blocks * size, estimator)
 
 
@@ -52,6 +70,7 @@ def accumulate_increment(blocks=k, size=M):
     Q_n = C_n + n/(n+1) Z_n^2 with C_n ~ chi^2_{M-1}, Z_n ~ N(0, 1) independent, so
     E[Q] = M - 1 + c, E[Q^2] = (M - 1)(M + 1) + 2 (M - 1) c + 3 c^2, c = n/(n+1).
     """
+    blocks, size = _blocks_and_size(blocks, size)
     c = blocks / (blocks + 1)
     first = (size - 1) + c
     second = (size - 1) * (size + 1) + 2 * (size - 1) * c + 3 * c**2
@@ -64,6 +83,7 @@ def accumulate_variance_ratio(blocks=k, size=M, estimator: str = "unbiased"):
     From E[T_{n+1}] = E[T_n] (1 + E[Q_n] / d_n): (d_n + M - 1 + n/(n+1)) / d_{n+1}.
     Unbiased: 1 - 1/((n+1)((n+1)M - 1)); maximum likelihood: 1 - 1/((n+1)^2 M).
     """
+    blocks, size = _blocks_and_size(blocks, size, estimator)
     first, _ = accumulate_increment(blocks, size)
     d_now = pooled_denominator(blocks, size, estimator)
     d_next = pooled_denominator(blocks + 1, size, estimator)
@@ -72,6 +92,7 @@ def accumulate_variance_ratio(blocks=k, size=M, estimator: str = "unbiased"):
 
 def accumulate_fourth_ratio(blocks=k, size=M, estimator: str = "unbiased"):
     """E[sigma_{n+1}^4] / E[sigma_n^4] = (d_n^2 + 2 d_n E[Q] + E[Q^2]) / d_{n+1}^2."""
+    blocks, size = _blocks_and_size(blocks, size, estimator)
     first, second = accumulate_increment(blocks, size)
     d_now = pooled_denominator(blocks, size, estimator)
     d_next = pooled_denominator(blocks + 1, size, estimator)
@@ -87,8 +108,8 @@ def _first_fit(size, estimator, power):
 
 def _product(ratio, generations, size, estimator, power):
     start = _first_fit(size, estimator, power)
-    if isinstance(generations, int):
-        generations = validation.integer(generations, "generations", minimum=0)
+    if generations.is_number:
+        generations = int(generations)
         if generations == 0:
             return sp.Integer(1)
         return sp.simplify(start * sp.Mul(*[ratio.subs(k, j) for j in range(1, generations)]))
@@ -99,6 +120,7 @@ def accumulate_expected_variance(generations=n, size=M, estimator: str = "unbias
     """E[sigma_n^2] under accumulation: sigma^2 a_n with a_0 = 1, a_1 = (M - 1)/d_1 and
     a_{n+1} = a_n * :func:`accumulate_variance_ratio` (n). ``generations`` an int or a symbol.
     """
+    generations = _generations(generations)
     ratio = accumulate_variance_ratio(k, size, estimator)
     return sigma**2 * _product(ratio, generations, size, estimator, 1)
 
@@ -107,7 +129,7 @@ def accumulate_variance_fourth_moment(generations: int, size=M, estimator: str =
     """E[sigma_n^4] under accumulation: sigma^4 b_n, b_1 = (M - 1)(M + 1)/d_1^2, product of
     :func:`accumulate_fourth_ratio`."""
     ratio = accumulate_fourth_ratio(k, size, estimator)
-    return sigma**4 * _product(ratio, validation.integer(generations, "generations", minimum=0), size, estimator, 2)
+    return sigma**4 * _product(ratio, sp.Integer(_generations(generations, False)), size, estimator, 2)
 
 
 def infinite_product(factor, variable=k, start: int = 1):
@@ -117,8 +139,15 @@ def infinite_product(factor, variable=k, start: int = 1):
     partial products are Gamma ratios whose limit is
     prod Gamma(start - b_j) / prod Gamma(start - a_j).
     """
+    factor = validation.symbolic_real(factor, "factor")
+    if not isinstance(variable, sp.Symbol):
+        raise ValueError(f"variable must be a sympy Symbol (the product's index), got {variable!r}.")
+    start = validation.integer(start, "start", minimum=-10**6, maximum=10**6)
     numerator, denominator = sp.fraction(sp.together(factor))
-    top, bottom = sp.Poly(numerator, variable), sp.Poly(denominator, variable)
+    try:
+        top, bottom = sp.Poly(numerator, variable), sp.Poly(denominator, variable)
+    except sp.PolynomialError as error:
+        raise ValueError(f"factor must be a rational function of {variable}, got {factor}.") from error
     if top.degree() != bottom.degree() or sp.simplify(top.LC() - bottom.LC()) != 0:
         raise ValueError("factor must tend to 1: numerator and denominator of the same degree and leading coefficient.")
     zeros, poles = sp.roots(top, variable), sp.roots(bottom, variable)
@@ -136,6 +165,7 @@ def accumulate_variance_limit(size=M, estimator: str = "unbiased"):
     Unbiased: Gamma(2 - 1/M) / (Gamma(2 - r_+) Gamma(2 - r_-)), r_+- = (1 +- sqrt(1 + 4M)) / (2M);
     maximum likelihood: sin(pi / sqrt(M)) / (pi / sqrt(M)) (Euler's product for the sine).
     """
+    size = validation.symbolic_integer(size, "size", minimum=2)
     ratio = accumulate_variance_ratio(k, size, estimator)
     limit = _first_fit(size, estimator, 1) * infinite_product(ratio, k, 1)
     closed = sp.simplify(sp.gammasimp(limit))
@@ -151,13 +181,15 @@ def accumulate_mean_error(generations: int, size=M, estimator: str = "unbiased")
     mu_n - mu = sum_{k<n} sigma_k Z_k / ((k + 1) sqrt(M)) is a martingale whose
     increments are uncorrelated; a_k = E[sigma_k^2] / sigma^2 (a_0 = 1: the real data).
     """
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = _generations(generations, False)
+    size = validation.symbolic_integer(size, "size", minimum=2)
     terms = [accumulate_expected_variance(j, size, estimator) / (j + 1) ** 2 for j in range(generations)]
     return sp.simplify(sum(terms, sp.Integer(0)) / size)
 
 
 def accumulate_mean_error_bound(size=M):
     """(pi^2 / 6) sigma^2 / M: the bound sum_k 1/k^2 of the mean error when every a_k <= 1."""
+    size = validation.symbolic_integer(size, "size", minimum=2)
     return sp.summation(1 / k**2, (k, 1, sp.oo)) * sigma**2 / size
 
 
@@ -169,6 +201,8 @@ def mix_transition(fraction=phi, size=M, estimator: str = "unbiased"):
       v' = ((M - 1)/d) (phi sigma^2 + (1 - phi) v) + (M/d) phi (1 - phi) x,
     the last term from the between-block sum of squares (K S / M) (xbar_R - xbar_S)^2.
     """
+    fraction = validation.symbolic_real(fraction, "fraction", minimum=0, maximum=1)
+    size = validation.symbolic_integer(size, "size", minimum=2)
     d = gaussian_symbolic.denominator(size, estimator)
     matrix = sp.Matrix(
         [
@@ -182,7 +216,7 @@ def mix_transition(fraction=phi, size=M, estimator: str = "unbiased"):
 
 def mix_moments(generations: int, fraction=phi, size=M, estimator: str = "unbiased"):
     """(x_n, v_n) = (E[(mu_n - mu)^2], E[sigma_n^2]) after n generations of mixing, from (0, sigma^2)."""
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = _generations(generations, False)
     matrix, constant = mix_transition(fraction, size, estimator)
     state = sp.Matrix([0, sigma**2])
     for _ in range(generations):
@@ -197,6 +231,8 @@ def mix_stationary(fraction=phi, size=M, estimator: str = "unbiased"):
     v* = sigma^2 + (1 - phi) M x* / (M - 1).
     """
     matrix, constant = mix_transition(fraction, size, estimator)
+    if fraction == 0:
+        raise ValueError("fraction must be positive: without fresh data (phi = 0) there is no stationary state.")
     solution = (sp.eye(2) - matrix).LUsolve(constant * sigma**2)
     return sp.factor(sp.simplify(solution[0])), sp.factor(sp.simplify(solution[1]))
 
@@ -213,4 +249,8 @@ def mix_log_variance_floor(real=sp.Symbol("K", positive=True, integer=True), siz
     sigma_{i+1}^2 >= SS_R / d with SS_R ~ sigma^2 chi^2_{K-1}, hence
     E[log(sigma_{i+1}^2 / sigma^2)] >= psi((K - 1)/2) + log(2/d) at every generation.
     """
+    real = validation.symbolic_integer(real, "real", minimum=2)
+    size = validation.symbolic_integer(size, "size", minimum=2)
+    if real.is_number and size.is_number and real > size:
+        raise ValueError(f"real must be at most size = {size} (K real points among M), got {real}.")
     return sp.digamma((real - 1) / 2) + sp.log(2 / gaussian_symbolic.denominator(size, estimator))

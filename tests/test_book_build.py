@@ -30,15 +30,30 @@ def chapters():
     return re.findall(r"file:\s*(\S+)", toc)
 
 
+MATH = re.compile(r'<(?:span|div) class="math notranslate nohighlight">\s*(?:\\\(|\\\[|\$\$)')
+"""A MathJax element as Sphinx writes it: inline \\( ... \\) or display \\[ ... \\] in a "math" span/div."""
+
+
 def test_every_chapter_page_exists_with_its_figures_and_math(built):
+    """Each page exists; a page whose source has mathematics ($...$, {math}) renders MathJax elements
+    (not merely the word "math", which every page has in its CSS); a page with figure cells shows images."""
     _, html = built
     for chapter in chapters():
         page = html / f"{chapter}.html"
         assert page.exists(), chapter
         text = page.read_text()
-        if chapter == "chapters/bibliography":
-            continue
-        assert "math" in text, f"{chapter}: no rendered mathematics"
+        source = (ROOT / f"{chapter}.md").read_text()
+        if "$" in source or "{math}" in source:
+            assert len(MATH.findall(text)) >= source.count("$$") // 2 + 1, f"{chapter}: mathematics not rendered"
+        if "figure:" in source:
+            assert "<img" in text, f"{chapter}: no figure rendered"
+
+
+def test_the_math_pattern_rejects_a_page_without_math():
+    page = '<link href="_static/mathjax.css"><p class="math-hint">math</p>'
+    assert "math" in page and not MATH.search(page)
+    assert MATH.search('<span class="math notranslate nohighlight">\\(x^2\\)</span>')
+    assert MATH.search('<div class="math notranslate nohighlight">\n\\[E[W]\\]</div>')
 
 
 def test_sympy_output_is_rendered_as_math(built):

@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from seeding import rng
+
 from collapse_lib import discrete, discrete_symbolic as ds, discrete_widgets, schedules, stats
 
 TOLERANCE = 5.0
@@ -90,6 +92,45 @@ def test_expected_survivors_one_generation_symbolic_vs_numeric():
     assert discrete.expected_survivors(p, 17, 1)[1] == pytest.approx(float(symbolic), rel=1e-10)
 
 
+def test_expected_lost_mass_one_generation_symbolic_vs_numeric():
+    """sum_k p_k (1 - p_k)^M: each category is lost with probability (1 - p_k)^M = 1 - P(X > 0)."""
+    p = np.array([0.5, 0.25, 0.125, 0.125])
+    exact = sum(sp.Rational(1, 2 ** k) * (1 - ds.survival_one_generation(5, sp.Rational(1, 2 ** k)))
+                for k in (1, 2, 3, 3))
+    assert exact == sp.Rational(1, 2) / 32 + sp.Rational(1, 4) * sp.Rational(3, 4) ** 5 + sp.Rational(1, 4) * sp.Rational(7, 8) ** 5
+    assert discrete.expected_lost_mass_one_generation(p, 5) == pytest.approx(float(exact), rel=1e-14)
+    assert discrete.expected_lost_mass(p, 5, 1)[1] == pytest.approx(float(exact), rel=1e-12)
+    # the lost and the kept mass add up to one: sum_k p_k [(1 - p_k)^M + 1 - (1 - p_k)^M] = 1
+    kept = float(p @ discrete.survival_one_generation(p, 5))
+    assert discrete.expected_lost_mass_one_generation(p, 5) + kept == pytest.approx(1.0, rel=1e-14)
+
+
+@pytest.mark.parametrize("size", [1000, 5000, 20000])
+def test_the_zipf_numbers_the_chapter_prints(size):
+    """chapters/discrete.md prints E[survivors] and E[lost mass] for Zipf(V = 5000, s = 1.1) at these M:
+    recomputed here in 40-digit arithmetic (mpmath) from the formulas sum_k 1 - (1 - p_k)^M and
+    sum_k p_k (1 - p_k)^M, independently of the numpy code (log1p / expm1)."""
+    import mpmath
+
+    mpmath.mp.dps = 40
+    weights = [mpmath.mpf(k) ** mpmath.mpf("-1.1") for k in range(1, 5001)]
+    total = mpmath.fsum(weights)
+    p = [w / total for w in weights]
+    survivors = mpmath.fsum(1 - (1 - pk) ** size for pk in p)
+    lost = mpmath.fsum(pk * (1 - pk) ** size for pk in p)
+    p_zipf = discrete.zipf(5000, 1.1)
+    assert discrete.expected_survivors_one_generation(p_zipf, size) == pytest.approx(float(survivors), rel=1e-12)
+    assert discrete.expected_lost_mass_one_generation(p_zipf, size) == pytest.approx(float(lost), rel=1e-10)
+    assert 0 < float(lost) < 1 and float(survivors) < 5000
+
+
+@pytest.mark.statistical
+def test_lost_mass_one_generation_by_simulation():
+    p = discrete.zipf(50, 1.0)
+    summaries = discrete.simulate_summaries(p, [40], 20000, rng=rng(16))
+    assert_close(summaries.lost_mass[1], discrete.expected_lost_mass_one_generation(p, 40))
+
+
 def test_diffusion_time_solves_the_backward_equation():
     assert sp.simplify(ds.diffusion_time_two() - ds.diffusion_time([ds.x, 1 - ds.x])) == 0
     for count in (2, 3, 4):
@@ -103,10 +144,17 @@ def test_diffusion_time_solves_the_backward_equation():
     assert discrete.category_generations_diffusion(p, 40) == pytest.approx(float(expression), rel=1e-12)
 
 
-def test_diffusion_is_close_to_exact_for_large_m():
-    for size in (50, 200):
-        exact = discrete.absorption_time([0.3, 0.7], size)
-        assert abs(exact - discrete.absorption_time_diffusion([0.3, 0.7], size)) / exact < 0.05
+def test_diffusion_error_grows_only_logarithmically():
+    """exact E[T] - diffusion: the absolute error grows by the same amount at every doubling of M (a log M
+    law, about -0.23 per doubling for p = (0.3, 0.7)), so the relative error falls by a factor
+    (1/2)(1 + O(1 / log M)) per doubling: the diffusion approximation is first-order exact, not within 5 %."""
+    sizes = (100, 200, 400)
+    errors = [discrete.absorption_time([0.3, 0.7], size) - discrete.absorption_time_diffusion([0.3, 0.7], size)
+              for size in sizes]
+    steps = np.diff(errors)
+    assert np.all(steps < 0) and steps[1] == pytest.approx(steps[0], abs=0.01), errors
+    relative = [abs(e) / discrete.absorption_time([0.3, 0.7], size) for e, size in zip(errors, sizes)]
+    assert 0.5 < relative[1] / relative[0] < 0.6 and 0.5 < relative[2] / relative[1] < 0.6, relative
 
 
 def test_survival_bounds_contain_exact():
@@ -148,40 +196,45 @@ def test_diffusion_overshoot_in_the_chapter_table():
 # ------------------------------------------------------------ simulation vs closed forms
 
 
+@pytest.mark.statistical
 def test_fixation_probability_by_simulation():
     p = np.array([0.2, 0.3, 0.5])
-    summaries = discrete.simulate_summaries(p, schedules.constant(20, 500), 4000, rng=11)
+    summaries = discrete.simulate_summaries(p, schedules.constant(20, 500), 4000, rng=rng(11))
     assert np.all(summaries.largest[-1] == 1.0)
     winners = summaries.final.argmax(axis=1)
     assert_proportion(winners[None, :] == np.arange(3)[:, None], discrete.fixation_probability(p))
 
 
+@pytest.mark.statistical
 def test_heterozygosity_by_simulation():
     p = np.array([0.1, 0.2, 0.3, 0.4])
     sizes = [5, 12, 3, 30, 8, 8, 8]
-    summaries = discrete.simulate_summaries(p, sizes, 20000, rng=12)
+    summaries = discrete.simulate_summaries(p, sizes, 20000, rng=rng(12))
     assert_close(summaries.heterozygosity[1:], discrete.expected_heterozygosity(p, sizes)[1:])
 
 
+@pytest.mark.statistical
 @pytest.mark.parametrize(("p", "size"), [([0.3, 0.7], 25), ([0.2, 0.3, 0.5], 15), ([0.5, 0.5], 2)])
 def test_absorption_time_by_simulation(p, size):
-    times = discrete.absorption_times(p, size, 20000, rng=13)
+    times = discrete.absorption_times(p, size, 20000, rng=rng(13))
     assert_close(times, discrete.absorption_time(p, size))
 
 
+@pytest.mark.statistical
 def test_survival_probability_by_simulation():
     size, generations, masses = 60, 80, np.array([0.01, 0.05, 0.3])
     p = np.concatenate((masses, [1 - masses.sum()]))
-    paths = discrete.simulate(p, schedules.constant(size, generations), 20000, rng=14)
+    paths = discrete.simulate(p, schedules.constant(size, generations), 20000, rng=rng(14))
     alive = paths[:, :, :3] > 0
     exact = discrete.survival_probability(masses, size, generations)
     for n in (1, 2, 5, 20, 80):
         assert_proportion(alive[n].T, exact[n])
 
 
+@pytest.mark.statistical
 def test_zipf_survivors_and_lost_mass_by_simulation():
     p = discrete.zipf(1000, 1.1)
-    summaries = discrete.simulate_summaries(p, schedules.constant(300, 12), 400, rng=15)
+    summaries = discrete.simulate_summaries(p, schedules.constant(300, 12), 400, rng=rng(15))
     assert_close(summaries.survivors[1:], discrete.expected_survivors(p, 300, 12)[1:])
     assert_close(summaries.lost_mass[1:], discrete.expected_lost_mass(p, 300, 12)[1:])
     assert_close(summaries.tail_mass[1:], np.full(12, p[p < 1 / 300].sum()))

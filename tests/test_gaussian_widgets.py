@@ -52,12 +52,47 @@ def test_matched_variance_gamma_has_the_moments_of_generation_one():
     assert gaussian_laws.generation_one_excess_kurtosis(6) == pytest.approx(6 * 36 / (5 * 49))
 
 
-def test_widgets_build_with_their_controls():
-    for factory in (gw.variance_paths_widget, gw.w2_widget, gw.generation_one_widget):
-        box = factory()
-        controls = box.children[0].children
-        assert len(controls) >= 2
-        controls[0].value = controls[0].value  # no error on interaction
+def _controls(widget):
+    """Every control inside a widget box (sliders, dropdowns), depth first."""
+    import ipywidgets
+
+    if isinstance(widget, ipywidgets.Output):
+        return []
+    if hasattr(widget, "children"):
+        return [control for child in widget.children for control in _controls(child)]
+    is_control = isinstance(widget, ipywidgets.ValueWidget) and (
+        hasattr(widget, "options") or (hasattr(widget, "min") and hasattr(widget, "max")))
+    return [widget] if is_control else []       # sliders and dropdowns, not the figure's Image
+
+
+def _another_value(control):
+    """A valid value of ``control`` different from its current one (the cheapest end of a slider)."""
+    if hasattr(control, "options"):
+        values = [option[1] if isinstance(option, tuple) else option for option in control.options]
+        return next(value for value in values if value != control.value)
+    return control.min if control.value != control.min else control.min + control.step
+
+
+@pytest.mark.parametrize("factory, draw", [
+    ("variance_paths_widget", "draw_variance_paths"),
+    ("w2_widget", "draw_w2"),
+    ("generation_one_widget", "draw_generation_one"),
+])
+def test_widgets_redraw_once_per_real_change_of_each_control(monkeypatch, factory, draw):
+    """Every control is wired: changing its value to a different valid one redraws the figure exactly once
+    (the draw function is counted), and setting a control to its own value does not redraw."""
+    calls = []
+    original = getattr(gw, draw)
+    monkeypatch.setattr(gw, draw, lambda figure, data: (calls.append(data), original(figure, data))[1])
+    box = getattr(gw, factory)()
+    controls = _controls(box)
+    assert len(controls) >= 2 and len(calls) >= 1          # the initial view (and any precomputed frames)
+    for control in controls:
+        before = len(calls)
+        control.value = control.value
+        assert len(calls) == before, f"{control.description}: re-set to its own value redrew"
+        control.value = _another_value(control)
+        assert len(calls) == before + 1, f"{control.description}: a new value did not redraw once"
     plt.close("all")
 
 

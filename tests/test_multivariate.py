@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
+from seeding import rng as seeded
 
 from collapse_lib import (gaussian, gaussian_laws, gaussian_symbolic, multivariate as mv,
                           multivariate_symbolic as ms, multivariate_widgets as mw, schedules, stats, strategies,
-                          wasserstein)
+                          validation, wasserstein)
 
 TOLERANCE = 5.0  # standard errors
 ESTIMATORS = ("unbiased", "mle")
@@ -161,27 +162,65 @@ def test_w2_matches_a_direct_matrix_square_root():
 # --- closed forms against simulation (5 standard errors) ----------------------------
 
 
+def trace_moments(sizes, cov, estimator):
+    """Exact (E[tr Sigma_n], Var[tr Sigma_n]), n = 0..N, from the Wishart moments.
+
+    With W = c Sigma_{i+1} ~ W_d(nu, Sigma_i), nu = M_i - 1, the Wishart covariance
+    nu (S_ik S_jl + S_il S_jk) (checked in sympy by ``test_bartlett_gives_the_wishart_mean_and_covariance``)
+    gives E[(tr W)^2] = nu^2 (tr S)^2 + 2 nu tr(S^2) and E[tr W^2] = (nu^2 + nu) tr(S^2) + nu (tr S)^2:
+    the pair ((tr Sigma_i)^2, tr Sigma_i^2) follows a linear recursion. The trace is heavy-tailed
+    (a product of chi-squares), so its sample standard error underestimates the spread; this exact
+    variance gives the tolerance instead.
+    """
+    cov = np.asarray(cov, dtype=float)
+    state = np.array([np.trace(cov) ** 2, np.trace(cov @ cov)])
+    second = [state[0]]
+    for size in sizes:
+        nu, c = size - 1.0, float(validation.variance_denominator(size, estimator))
+        state = np.array([[nu**2, 2 * nu], [nu, nu**2 + nu]]) @ state / c**2
+        second.append(state[0])
+    mean = mv.expected_trace(sizes, cov, estimator)
+    return mean, np.array(second) - mean**2
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_trace_moments_in_one_dimension_are_the_1d_ratio_moments(estimator):
+    sizes = np.array([3, 5, 9, 4])
+    mean, variance = trace_moments(sizes, [[2.0]], estimator)
+    second = 4.0 * gaussian_laws.prefix_products(gaussian_laws.ratio_moment(2, sizes, estimator))
+    np.testing.assert_allclose(variance + mean**2, second, rtol=1e-12)
+
+
+@pytest.mark.statistical
 @pytest.mark.parametrize("estimator", ESTIMATORS)
 @pytest.mark.parametrize("dim, size", [(2, 3), (2, 20), (5, 6), (5, 40)])
 def test_log_det_trace_and_mean_against_simulation(estimator, dim, size):
+    """log det is a sum of independent log chi-squares (light tails): sample SE. The trace is a product
+    of chi-squares (heavy tails at small M): its tolerance is 5 exact standard deviations of the mean."""
     sizes = schedules.constant(size, 12)
     cov = mv.initial_covariance(dim, "elongated", condition=10.0)
-    paths = mv.simulate_exact(sizes, 20000, cov, mean=np.ones(dim), estimator=estimator, rng=dim * 1000 + size)
+    chains = 20000
+    paths = mv.simulate_exact(sizes, chains, cov, mean=np.ones(dim), estimator=estimator,
+                              rng=seeded(dim * 1000 + size))
     log_det = mv.log_det(paths) - np.log(np.linalg.det(cov))
     shown = [1, 4, 12]
     assert_within(stats.mean(log_det[shown], axis=1), mv.log_det_drift(sizes, dim, estimator)[shown])
     assert_within(stats.variance(log_det[shown], axis=1), mv.log_det_spread(sizes, dim)[shown])
     trace = np.trace(paths.covariances, axis1=-2, axis2=-1)
-    assert_within(stats.mean(trace[shown], axis=1), mv.expected_trace(sizes, cov, estimator)[shown])
+    mean, variance = trace_moments(sizes, cov, estimator)
+    assert np.allclose(mean, mv.expected_trace(sizes, cov, estimator))
+    z = (trace[shown].mean(axis=1) - mean[shown]) / np.sqrt(variance[shown] / chains)
+    assert np.all(np.abs(z) < TOLERANCE), f"trace z-scores {np.round(z, 2)}"
     drift = np.sum((paths.means - 1.0) ** 2, axis=-1)
     assert_within(stats.mean(drift[shown], axis=1), mv.expected_mean_drift(sizes, cov, estimator)[shown])
 
 
+@pytest.mark.statistical
 def test_leading_blocks_collapse_as_lower_dimensional_models():
     """The top-left k x k block of Sigma_n is the k-dimensional model: its log det drifts by gamma_1 + ... + gamma_k."""
     dim, size = 4, 12
     sizes = schedules.constant(size, 10)
-    paths = mv.simulate_direct(sizes, 20000, mv.initial_covariance(dim, "elongated"), rng=41)
+    paths = mv.simulate_direct(sizes, 20000, mv.initial_covariance(dim, "elongated"), rng=seeded(41))
     rates = np.cumsum(mv.lyapunov_exponents(size, dim))
     for k in range(1, dim + 1):
         block = np.linalg.slogdet(paths.covariances[-1, :, :k, :k])[1] - np.linalg.slogdet(paths.covariances[0, 0, :k, :k])[1]
@@ -189,15 +228,26 @@ def test_leading_blocks_collapse_as_lower_dimensional_models():
         assert 10 * rates[k - 1] == pytest.approx(mv.log_det_drift(sizes, k)[-1], rel=1e-12)
 
 
+@pytest.mark.statistical
 def test_condition_number_grows_at_the_lyapunov_gap():
-    """Asymptotic claim: E[log cond(Sigma_n)] grows like n (gamma_1 - gamma_d); checked to 10 % plus 5 SE."""
-    dim, size = 3, 20
-    paths = mv.simulate_exact(schedules.constant(size, 200), 4000, np.eye(dim), rng=8)
-    log_condition = mv.log_condition(paths)
-    slope = stats.mean((log_condition[200] - log_condition[100]) / 100)
+    """The Cholesky factor of Sigma_n is L_0 A_1 ... A_n / c^(n/2), a product of lower-triangular
+    matrices, so its j-th diagonal entry squared is (L_0)_jj^2 prod_i chi^2_{M - j} / c: its log drifts
+    by exactly gamma_j per generation with variance n psi'((M - j)/2) (light tails: sample SE). For a
+    triangular matrix the largest singular value is at least the largest diagonal entry and the smallest
+    at most the smallest one, so log cond(Sigma_n) >= log((L_n)_11^2 / (L_n)_dd^2), whose mean is exactly
+    n (gamma_1 - gamma_d): the condition number grows at least at the Lyapunov gap, in every chain."""
+    dim, size, generations = 3, 20, 200
+    paths = mv.simulate_exact(schedules.constant(size, generations), 4000, np.eye(dim), rng=seeded(8))
     rates = mv.lyapunov_exponents(size, dim)
-    gap = rates[0] - rates[-1]
-    assert abs(slope.value - gap) < 0.1 * gap + TOLERANCE * slope.se
+    diagonal = np.log(np.diagonal(paths.factors, axis1=-2, axis2=-1) ** 2)   # (n + 1, chains, d)
+    for n in (1, 100, generations):
+        assert_within(stats.mean(diagonal[n].T, axis=1), n * rates)
+        z = stats.z_scores(stats.variance(diagonal[n].T, axis=1),
+                           n * gaussian_laws.log_chi_square_variance(size - np.arange(1, dim + 1)))
+        assert np.all(np.abs(z) < TOLERANCE), z
+    log_condition = mv.log_condition(paths)
+    gap_of_diagonal = diagonal.max(axis=-1) - diagonal.min(axis=-1)
+    assert np.all(log_condition >= gap_of_diagonal - 1e-9 * (1 + np.abs(gap_of_diagonal)))
     assert np.all(np.diff(np.median(log_condition[::50], axis=1)) > 0)
 
 
@@ -206,7 +256,7 @@ def test_w2_first_order_against_simulation():
     dim, size, generations = 3, 4000, 6
     cov = np.diag([1.0, 0.5, 0.1])
     sizes = schedules.constant(size, generations)
-    paths = mv.simulate_exact(sizes, 20000, cov, rng=13)
+    paths = mv.simulate_exact(sizes, 20000, cov, rng=seeded(13))
     w2 = mv.w2_to_start(paths)
     assert_within(stats.mean(w2[[2, 6]], axis=1), mv.expected_w2sq_first_order(sizes, cov)[[2, 6]])
     # the mean part alone is exact at any M
@@ -223,11 +273,12 @@ FAMILY_ALPHA = 1e-3
 def _direct_and_exact(dim, size, exact=None):
     sizes = schedules.constant(size, 10)
     cov = mv.initial_covariance(dim, "elongated", condition=10.0)
-    direct = mv.simulate_direct(sizes, 3000, cov, rng=100 + dim * size)
-    exact = (exact or mv.simulate_exact)(sizes, 3000, cov, rng=200 + dim * size)
+    direct = mv.simulate_direct(sizes, 3000, cov, rng=seeded(100 + dim * size))
+    exact = (exact or mv.simulate_exact)(sizes, 3000, cov, rng=seeded(200 + dim * size))
     return direct, exact
 
 
+@pytest.mark.statistical
 @pytest.mark.parametrize("dim, size", CONFIGS)
 def test_direct_and_exact_simulators_agree_in_distribution(dim, size):
     """9 KS tests per configuration, 4 configurations: each at level 1e-3 / 36 (Bonferroni)."""
@@ -236,6 +287,7 @@ def test_direct_and_exact_simulators_agree_in_distribution(dim, size):
     assert check.passed, dict(zip(zip(check.statistics, check.generations), check.p_values))
 
 
+@pytest.mark.statistical
 @pytest.mark.parametrize("mistake", ["nu = M instead of M - 1", "chi2_nu on every diagonal entry"])
 def test_the_distribution_check_catches_a_wrong_simulator(monkeypatch, mistake):
     right = mv.bartlett_factor
@@ -254,8 +306,9 @@ def test_the_distribution_check_catches_a_wrong_simulator(monkeypatch, mistake):
     assert check.p_values[check.statistics.index("log det")] < check.threshold
 
 
+@pytest.mark.statistical
 def test_bartlett_factor_shape_and_structure():
-    factor = mv.bartlett_factor(7, 4000, 3, rng=1)
+    factor = mv.bartlett_factor(7, 4000, 3, rng=seeded(1))
     assert factor.shape == (4000, 3, 3)
     assert np.all(np.triu(factor, 1) == 0) and np.all(np.diagonal(factor, axis1=1, axis2=2) > 0)
     gram = factor @ np.swapaxes(factor, 1, 2)
@@ -336,11 +389,14 @@ def test_widget_data_and_truncation():
 
 
 def test_direct_fit_survives_an_ill_conditioned_sample():
-    """Two nearly equal columns: D^T D is numerically singular, the QR fallback still factorises D."""
-    rng = np.random.default_rng(9)
-    first = rng.standard_normal((3, 50, 1))
-    deviations = np.concatenate([first, first + 1e-12 * rng.standard_normal((3, 50, 1))], axis=2)
-    deviations -= deviations.mean(axis=1, keepdims=True)
+    """Two nearly equal columns a and a + eps b (a, b centred and orthogonal, eps = 1e-12): in floating
+    point D^T D is exactly [[s, s], [s, s]] (eps^2 |b|^2 is far below one ulp of s), so its Cholesky
+    factorisation fails by construction, whatever the seed; the QR fallback still factorises D."""
+    a = np.tile([1.0, -1.0, 1.0, -1.0], 3)
+    b = np.tile([1.0, 1.0, -1.0, -1.0], 3)
+    one = np.stack([a, a + 1e-12 * b], axis=1)
+    deviations = np.stack([one, 2.0 * one, np.stack([b, b - 1e-12 * a], axis=1)])   # (3, 12, 2)
+    assert np.allclose(deviations.mean(axis=1), 0.0, atol=1e-15)
     with pytest.raises(np.linalg.LinAlgError):
         np.linalg.cholesky(np.swapaxes(deviations, -1, -2) @ deviations)
     factor = mv._scatter_factor(deviations)
@@ -349,6 +405,8 @@ def test_direct_fit_survives_an_ill_conditioned_sample():
                                rtol=1e-12)
     assert np.all(np.triu(factor, 1) == 0)
     assert np.all(np.diagonal(factor, axis1=1, axis2=2) > 0)
+    # the small diagonal entry is eps |b| = 1e-12 sqrt(12): the factor keeps what D^T D lost
+    np.testing.assert_allclose(factor[0, 1, 1], 1e-12 * np.sqrt(12), rtol=1e-3)
     np.testing.assert_allclose(factor @ np.swapaxes(factor, 1, 2), np.swapaxes(deviations, 1, 2) @ deviations,
                                rtol=1e-10)
 
@@ -389,12 +447,13 @@ def test_mix_log_det_floor_matches_sympy(estimator):
         assert mv.mix_log_det_floor(size, fraction, dim, estimator) == pytest.approx(float(symbolic), rel=1e-12)
 
 
+@pytest.mark.statistical
 @pytest.mark.parametrize("estimator", ESTIMATORS)
 def test_mix_simulation_matches_the_closed_forms(estimator):
     cov = mv.initial_covariance(3, "elongated", condition=10.0)
     cov[0, 1] = cov[1, 0] = 0.2
     size, fraction, generations = 16, 0.25, 12
-    paths = mv.simulate_mix(size, fraction, generations, 6000, cov, estimator=estimator, rng=42)
+    paths = mv.simulate_mix(size, fraction, generations, 6000, cov, estimator=estimator, rng=seeded(42))
     expected = mv.mix_expected_covariance(size, fraction, generations, cov, estimator)
     for n in (1, 4, generations):
         for k, l in [(0, 0), (0, 1), (2, 2)]:
@@ -407,10 +466,11 @@ def test_mix_simulation_matches_the_closed_forms(estimator):
     assert np.all(estimate.value > floor - TOLERANCE * estimate.se)
 
 
+@pytest.mark.statistical
 def test_mix_without_fresh_data_is_the_replace_law():
     cov = mv.initial_covariance(2, "elongated", condition=10.0)
-    mixed = mv.simulate_mix(12, 0.0, 5, 3000, cov, rng=1)
-    replaced = mv.simulate_exact(schedules.constant(12, 5), 3000, cov, rng=2)
+    mixed = mv.simulate_mix(12, 0.0, 5, 3000, cov, rng=seeded(1))
+    replaced = mv.simulate_exact(schedules.constant(12, 5), 3000, cov, rng=seeded(2))
     assert mv.compare_in_distribution(mixed, replaced, [1, 5]).passed
 
 

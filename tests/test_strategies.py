@@ -2,13 +2,15 @@
 
 Every closed form is checked against its sympy twin and against simulation;
 a simulation check passes when |estimate - exact| < 5 standard errors of the
-simulation itself (fixed seeds).
+simulation itself (fixed seeds by default; tests/seeding.py re-seeds them).
 """
 
 import numpy as np
 import pytest
 import sympy as sp
 from scipy import special
+
+from seeding import rng as seeded
 
 from collapse_lib import gaussian_laws, schedules, stats
 from collapse_lib import strategies as S
@@ -160,12 +162,13 @@ def test_mix_stationary_small_fraction_approximation():
     assert S.mix_stationary(10_000, 3 / 10_000).mean_error == pytest.approx(1 / 5, rel=2e-3)
 
 
+@pytest.mark.statistical
 @pytest.mark.parametrize("strategy", S.STRATEGIES)
 def test_mle_conserves_mean_squared_distance(strategy):
     """Maximum likelihood: E[(mu_n - mu)^2] + E[sigma_n^2] = sigma^2 for every strategy and n."""
     moments = S.moments(strategy, 6, 40, fraction=0.3, kind="linear", sigma2=2.0, estimator="mle")
     np.testing.assert_allclose(moments.mean_error + moments.variance, 2.0, rtol=1e-12)
-    paths = S.simulate(strategy, 6, 12, 40_000, fraction=0.3, kind="linear", sigma2=2.0, estimator="mle", rng=21)
+    paths = S.simulate(strategy, 6, 12, 40_000, fraction=0.3, kind="linear", sigma2=2.0, estimator="mle", rng=seeded(21))
     assert_within(paths.means[1:] ** 2 + paths.variances[1:], np.full(12, 2.0))
 
 
@@ -202,41 +205,45 @@ def test_moments_of_replace_and_grow_are_the_1d_chapter_laws():
 # --- closed forms vs simulation -------------------------------------------------------------
 
 
+@pytest.mark.statistical
 @pytest.mark.parametrize("method", S.METHODS)
 @pytest.mark.parametrize("estimator", ESTIMATORS)
 def test_accumulate_moments_vs_simulation(method, estimator):
     size, generations = 6, 12
     paths = S.simulate_accumulate(size, generations, 40_000, mu=1.5, sigma2=2.0, estimator=estimator,
-                                  rng=11, method=method)
+                                  rng=seeded(11), method=method)
     assert_within((paths.means[1:] - 1.5) ** 2, S.accumulate_mean_squared_error(size, generations, 2.0, estimator)[1:])
     assert_within(paths.variances[1:], S.accumulate_expected_variance(size, generations, 2.0, estimator)[1:])
     assert_within(paths.variances[1:] ** 2,
                   S.accumulate_variance_fourth_moment(size, generations, 2.0, estimator)[1:])
 
 
+@pytest.mark.statistical
 @pytest.mark.parametrize("method", S.METHODS)
 @pytest.mark.parametrize("estimator", ESTIMATORS)
 @pytest.mark.parametrize("fraction", [0.2, 0.5])
 def test_mix_moments_vs_simulation(method, estimator, fraction):
     size, generations = 10, 15
     paths = S.simulate_mix(size, fraction, generations, 40_000, mu=-1.0, sigma2=0.5, estimator=estimator,
-                           rng=5, method=method)
+                           rng=seeded(5), method=method)
     expected = S.mix_moments(size, fraction, generations, 0.5, estimator)
     assert_within((paths.means[1:] + 1.0) ** 2, expected.mean_error[1:])
     assert_within(paths.variances[1:], expected.variance[1:])
 
 
+@pytest.mark.statistical
 def test_mix_single_real_or_synthetic_point_vs_simulation():
     for fraction in (0.1, 0.9):  # K = 1 and S = 1 with M = 10: chi^2_0 blocks
-        paths = S.simulate_mix(10, fraction, 8, 40_000, rng=3)
+        paths = S.simulate_mix(10, fraction, 8, 40_000, rng=seeded(3))
         expected = S.mix_moments(10, fraction, 8)
         assert_within(paths.means[1:] ** 2, expected.mean_error[1:])
         assert_within(paths.variances[1:], expected.variance[1:])
 
 
+@pytest.mark.statistical
 def test_accumulate_w2_bracket_contains_simulation():
     size, generations = 4, 30
-    paths = S.simulate_accumulate(size, generations, 40_000, rng=8)
+    paths = S.simulate_accumulate(size, generations, 40_000, rng=seeded(8))
     w2 = stats.mean(S.w2sq_paths(paths)[1:], axis=1)
     lower, upper = S.w2sq_bracket(S.accumulate_mean_squared_error(size, generations)[1:],
                                   S.accumulate_expected_variance(size, generations)[1:],
@@ -246,17 +253,19 @@ def test_accumulate_w2_bracket_contains_simulation():
     assert np.all(lower <= upper)
 
 
+@pytest.mark.statistical
 def test_mix_log_variance_stays_above_floor():
-    paths = S.simulate_mix(10, 0.3, 200, 20_000, rng=4)
+    paths = S.simulate_mix(10, 0.3, 200, 20_000, rng=seeded(4))
     logs = stats.mean(np.log(paths.variances[1:]), axis=1)
     assert np.all(logs.value > S.mix_log_variance_floor(10, 0.3) - TOLERANCE * logs.se)
 
 
+@pytest.mark.statistical
 def test_replace_and_grow_simulators_are_the_gaussian_ones():
-    paths = S.simulate("grow", 5, 6, 30_000, kind="quadratic", rng=2)
+    paths = S.simulate("grow", 5, 6, 30_000, kind="quadratic", rng=seeded(2))
     expected = gaussian_laws.mean_squared_drift(schedules.named("quadratic", 5, 6))
     assert_within(paths.means[1:] ** 2, expected[1:])
-    replace = S.simulate("replace", 5, 6, 30_000, rng=2, method="direct")
+    replace = S.simulate("replace", 5, 6, 30_000, rng=seeded(20), method="direct")
     assert_within(replace.means[1:] ** 2, gaussian_laws.mean_squared_drift(schedules.constant(5, 6))[1:])
 
 
