@@ -37,7 +37,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import special
 
-from . import discrete, schedules, validation
+from . import discrete, validation
 
 _TOLERANCE = 1e-9
 """How far from 1 the sum of a next-token law may be."""
@@ -357,18 +357,22 @@ def simulate(probabilities, n_real: int, n_synthetic: int, generations: int, n_c
     real = draw_tokens(p, n_real, n_chains, rng).reshape(rows, n_real)
     first = None
     recent: deque = deque(maxlen=window)
-    past: list = []   # training sets of every model (for source="all")
+    if source == "all":  # training sets of every model, padded to the longest, and their lengths
+        longest = max(n_real, n_real * keep_real + n_synthetic * window)
+        past = np.zeros((generations, rows, longest), dtype=real.dtype)
+        lengths = np.zeros(generations, dtype=np.int64)
     training = real
     for m in range(1, generations + 1):
         if m >= 2:
             if source == "last":
                 synthetic = _resample(training, n_synthetic, rng)
             else:
-                synthetic = _resample_mixture(past, n_synthetic, rng)
+                synthetic = _resample_mixture(past[:m - 1], lengths[:m - 1], n_synthetic, rng)
             recent.append(synthetic)
             training = np.concatenate(([real] if keep_real else []) + list(recent), axis=1)
         if source == "all":
-            past.append(training)
+            past[m - 1, :, :training.shape[1]] = training
+            lengths[m - 1] = training.shape[1]
         table = _table(training, vocabulary)
         size = training.shape[1]
         out["collision"][m] = np.einsum("rk,rk->r", table, table) / size**2
@@ -391,15 +395,16 @@ def simulate(probabilities, n_real: int, n_synthetic: int, generations: int, n_c
     return Trajectory(**summaries, final=final)
 
 
-def _resample_mixture(past: list, size: int, rng) -> np.ndarray:
-    """``size`` draws per row from the equal-weight mixture of the empirical laws of the ``past`` training sets."""
-    lengths = np.array([training.shape[1] for training in past])
-    longest = lengths.max()
-    stack = np.stack([np.pad(training, ((0, 0), (0, longest - training.shape[1]))) for training in past])
-    rows = stack.shape[1]
-    which = rng.integers(0, len(past), size=(rows, size))
+def _resample_mixture(past: np.ndarray, lengths: np.ndarray, size: int, rng) -> np.ndarray:
+    """``size`` draws per row from the equal-weight mixture of the empirical laws of the past training sets.
+
+    ``past`` (J, R, L) holds them padded, ``lengths`` (J,) their lengths: pick a model j uniformly,
+    then a uniform position among its ``lengths[j]`` tokens.
+    """
+    rows = past.shape[1]
+    which = rng.integers(0, past.shape[0], size=(rows, size))
     positions = (rng.random((rows, size)) * lengths[which]).astype(np.int64)
-    return stack[which, np.arange(rows)[:, None], positions]
+    return past[which, np.arange(rows)[:, None], positions]
 
 
 def simulate_fully_synthetic(probabilities, n: int, generations: int, n_chains: int = 1, rng=0) -> Trajectory:
@@ -491,7 +496,8 @@ def loop_generation(counts: list, size: int, random) -> list:
 
 
 def _constant(n: int, generations: int) -> np.ndarray:
-    return schedules.constant(n, generations)
+    """n tokens in each of ``generations`` generations (schedules.constant asks for n >= 2, a variance's need)."""
+    return np.full(generations, n, dtype=np.int64)
 
 
 def collision_fully_synthetic(probabilities, n: int, generations: int) -> np.ndarray:
@@ -569,18 +575,32 @@ def distance_to_first(probabilities, n_real: int, n_synthetic: int, generations:
     return np.where(m >= 1, steady * (1.0 - lam ** np.maximum(m - 1, 0)), 0.0)
 
 
-def max_synthetic(n_real: int, epsilon: float, vocabulary: int, s0: float = 0.0) -> float:
-    """Largest n with sqrt(s E||p^(m) - p^(1)||_2^2) <= epsilon for every m (so E||.||_1 <= epsilon).
+def l1_bound(probabilities, n_real: int, n_synthetic: int, generations: int) -> np.ndarray:
+    """E||p^(m) - p^(1)||_1 <= sqrt(k E||p^(m) - p^(1)||_2^2), k = min(#support of p, N), m = 0..G.
 
-    From s n (1 - S_1) <= epsilon^2 (N^2 + (2N + 1) n): n <= epsilon^2 N^2 / (s (1 - S_1) - epsilon^2 (2N + 1)),
-    and every n qualifies (returns inf) when s (1 - S_1) <= epsilon^2 (2N + 1).
+    Every model's support lies in that of the real sample Y (at most min(s, N) tokens),
+    so Cauchy-Schwarz over those k coordinates and Jensen give the bound.
+    """
+    p = laws(probabilities)
+    support = np.minimum(np.count_nonzero(p, axis=-1), validation.integer(n_real, "n_real", minimum=1))
+    return np.sqrt(support * distance_to_first(p, n_real, n_synthetic, generations))
+
+
+def max_synthetic(n_real: int, epsilon: float, vocabulary: int, s0: float = 0.0) -> float:
+    """Largest n for which the L1 bound of :func:`l1_bound` stays below epsilon at every generation.
+
+    With k = min(s, N) and 1 - S_1 = (1 - 1/N)(1 - S_0), the steady state of the bound
+    requires k n (1 - S_1) <= epsilon^2 (N^2 + (2N + 1) n):
+    n <= epsilon^2 N^2 / (k (1 - S_1) - epsilon^2 (2N + 1)), and every n qualifies
+    (returns inf) when k (1 - S_1) <= epsilon^2 (2N + 1).
     """
     n_real = validation.integer(n_real, "n_real", minimum=1)
     epsilon = validation.positive_real(epsilon, "epsilon")
     vocabulary = validation.integer(vocabulary, "vocabulary", minimum=1)
     s0 = validation.probability(s0, "s0")
+    support = min(vocabulary, n_real)
     gap = (1.0 - 1.0 / n_real) * (1.0 - s0)
-    denominator = vocabulary * gap - epsilon**2 * (2 * n_real + 1)
+    denominator = support * gap - epsilon**2 * (2 * n_real + 1)
     return float("inf") if denominator <= 0 else epsilon**2 * n_real**2 / denominator
 
 
