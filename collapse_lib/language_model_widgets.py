@@ -76,7 +76,9 @@ def draw_language_model(figure, view: LanguageModelView) -> None:
     left.set_ylim(0, 1.02)
     left.set_xlabel("generation m", fontsize=11)
     left.set_ylabel(r"$S_m = E\,\|p^{(m)}\|^2$", fontsize=11)
-    left.legend(fontsize=9, loc="center right", frameon=False)
+    # one legend above the left panel, where it covers no curve
+    left.legend(fontsize=9, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=3, frameon=False,
+                borderaxespad=0.0, handlelength=1.6, columnspacing=1.0)
     left.grid(alpha=0.3)
     left.xaxis.set_major_formatter(PLAIN)
     left.yaxis.set_major_formatter(PLAIN)
@@ -90,10 +92,11 @@ def draw_language_model(figure, view: LanguageModelView) -> None:
     right.set_ylabel(f"probability in generation {m[-1]}", fontsize=11)
     right.xaxis.set_major_locator(ticker.MaxNLocator(8, integer=True))
     right.yaxis.set_major_formatter(PLAIN)
-    right.legend(fontsize=9, frameon=False)
+    right.legend(fontsize=9, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=3, frameon=False,
+                 borderaxespad=0.0)
     for ax in (left, right):
         ax.tick_params(labelsize=10)
-    figure.subplots_adjust(left=0.06, right=0.99, bottom=0.13, top=0.95, wspace=0.22)
+    figure.subplots_adjust(left=0.06, right=0.99, bottom=0.12, top=0.84, wspace=0.22)
 
 
 def language_model_widget():
