@@ -15,6 +15,7 @@ Modules, each named for what it models:
 - :mod:`collapse_lib.discrete`, :mod:`collapse_lib.discrete_symbolic`: categorical resampling (Wright-Fisher).
 - :mod:`collapse_lib.multivariate`, :mod:`collapse_lib.multivariate_symbolic`: the d-dimensional Gaussian.
 - :mod:`collapse_lib.strategies`, :mod:`collapse_lib.strategies_symbolic`: replace, mix or accumulate.
+- :mod:`collapse_lib.language_model`, :mod:`collapse_lib.language_model_symbolic`: a next-token model trained on its own text.
 - ``*_widgets``: compute / draw / wire functions of each chapter's widgets.
 """
 
@@ -39,4 +40,7 @@ __all__ = [
     "strategies",
     "strategies_symbolic",
     "strategies_widgets",
+    "language_model",
+    "language_model_symbolic",
+    "language_model_widgets",
 ]

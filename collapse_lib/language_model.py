@@ -1,0 +1,686 @@
+"""A statistical next-token model trained on its own samples (chapter *A statistical language model*).
+
+A vocabulary of s tokens; a context is one of C values (for a bigram model, the
+previous token). The model is a linear softmax classifier on one-hot contexts,
+q(. | c) = softmax(W_c), trained by cross-entropy; its minimiser is the
+empirical next-token law of every context seen (:func:`fit_counts`,
+:func:`fit_softmax`), so the model *is* a count-based n-gram model
+{cite}`seddik2024bad`.
+
+Recursive training, one context at a time (p the true next-token law, model 1
+fitted to real data, model m >= 2 to samples of model m - 1):
+
+- fully synthetic: model m is the empirical law of n draws from model m - 1,
+  the Wright-Fisher chain of :mod:`collapse_lib.discrete`;
+- partially synthetic: model m is fitted to the same N real tokens plus n draws
+  from model m - 1, so p^(m) = (1 - a) Y/N + a X/n with a = n / (N + n);
+- windows (the synthetic samples of the last K models) and mixtures (samples
+  from all past models), simulated only.
+
+Simulation is vectorised over chains and contexts at once. A model is stored as
+its training set, the tokens it was fitted to: drawing from the empirical law
+of a training set of size L is drawing a uniform position in it (the sorted
+training set is the inverse of the cumulative counts), so one
+``Generator.integers`` call per generation samples every chain and context.
+
+Closed forms (derived in the chapter and in :mod:`collapse_lib.language_model_symbolic`):
+S_m = E||p^(m)||^2 for both regimes, the collapse probability, bounds on the
+expected collapse time, the distance to the real-data fit.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+from scipy import special
+
+from . import discrete, validation
+
+_TOLERANCE = 1e-9
+"""How far from 1 the sum of a next-token law may be."""
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def laws(probabilities, name: str = "probabilities") -> np.ndarray:
+    """Next-token laws: an array (s,) or (C, s) of non-negative rows summing to 1, s >= 1."""
+    array = validation.finite_array(probabilities, name)
+    if array.ndim not in (1, 2):
+        raise ValueError(f"{name} must have shape (s,) or (C, s), got shape {array.shape}.")
+    if array.shape[-1] == 0 or array.size == 0:
+        raise ValueError(f"{name} must have a non-empty vocabulary (s >= 1) and at least one context.")
+    if np.any(array < 0):
+        raise ValueError(f"{name} must hold non-negative numbers only.")
+    sums = array.sum(axis=-1)
+    if np.any(np.abs(sums - 1.0) > _TOLERANCE):
+        raise ValueError(f"every row of {name} must sum to 1, got sums {np.atleast_1d(sums)[:5].tolist()}.")
+    return array / sums[..., None]
+
+
+def counts_array(counts, name: str = "counts") -> np.ndarray:
+    """Token counts: an array (s,) or (C, s) of non-negative whole numbers, s >= 1."""
+    array = validation.finite_array(counts, name)
+    if array.ndim not in (1, 2) or array.shape[-1] == 0 or array.size == 0:
+        raise ValueError(f"{name} must have shape (s,) or (C, s) with s >= 1, got shape {array.shape}.")
+    if np.any(array < 0) or np.any(array != np.round(array)):
+        raise ValueError(f"{name} must hold non-negative whole numbers only.")
+    return array
+
+
+def _tokens(values, name: str, vocabulary: int) -> np.ndarray:
+    array = np.asarray(values)
+    if array.ndim != 1 or not np.issubdtype(array.dtype, np.integer):
+        raise ValueError(f"{name} must be a one-dimensional array of integers, got shape {array.shape}, "
+                         f"dtype {array.dtype}.")
+    if array.size and (array.min() < 0 or array.max() >= vocabulary):
+        raise ValueError(f"{name} must hold integers in [0, {vocabulary - 1}].")
+    return array.astype(np.int64)
+
+
+def _observations(contexts, tokens, n_contexts, vocabulary):
+    n_contexts = validation.integer(n_contexts, "n_contexts", minimum=1)
+    vocabulary = validation.integer(vocabulary, "vocabulary", minimum=1)
+    contexts = _tokens(contexts, "contexts", n_contexts)
+    tokens = _tokens(tokens, "tokens", vocabulary)
+    if contexts.shape != tokens.shape:
+        raise ValueError(f"contexts and tokens must have the same shape, got {contexts.shape} and {tokens.shape}.")
+    if not tokens.size:
+        raise ValueError("tokens must hold at least one observation.")
+    return contexts, tokens, n_contexts, vocabulary
+
+
+# ---------------------------------------------------------------- the model
+
+
+def collision(probabilities) -> np.ndarray:
+    """sigma = ||p||^2 = sum_k p_k^2 of every row: the probability that two draws agree."""
+    p = laws(probabilities)
+    return np.einsum("...k,...k->...", p, p)
+
+
+def fit_counts(contexts, tokens, n_contexts: int, vocabulary: int) -> np.ndarray:
+    """Next-token counts n_ck = #{t : context_t = c, token_t = k}, shape (C, s): the n-gram table."""
+    contexts, tokens, n_contexts, vocabulary = _observations(contexts, tokens, n_contexts, vocabulary)
+    flat = np.bincount(contexts * vocabulary + tokens, minlength=n_contexts * vocabulary)
+    return flat.reshape(n_contexts, vocabulary)
+
+
+def frequencies(counts) -> np.ndarray:
+    """Empirical next-token laws f_ck = n_ck / n_c; a context never seen gets the uniform law 1/s.
+
+    The uniform law is what the softmax classifier started at W = 0 keeps for an
+    unseen context: its gradient there is zero.
+    """
+    counts = counts_array(counts)
+    totals = counts.sum(axis=-1, keepdims=True)
+    uniform = np.full(counts.shape, 1.0 / counts.shape[-1])
+    return np.where(totals > 0, counts / np.where(totals > 0, totals, 1.0), uniform)
+
+
+def softmax(logits) -> np.ndarray:
+    """softmax(w)_k = exp(w_k) / sum_j exp(w_j) along the last axis (shifted by the maximum)."""
+    logits = validation.finite_array(logits, "logits")
+    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+def one_hot(values, size: int) -> np.ndarray:
+    """The one-hot matrix of integer ``values`` in [0, size): shape (len(values), size)."""
+    size = validation.integer(size, "size", minimum=1)
+    values = _tokens(values, "values", size)
+    matrix = np.zeros((values.size, size))
+    matrix[np.arange(values.size), values] = 1.0
+    return matrix
+
+
+class SoftmaxFit(NamedTuple):
+    """Weights W of shape (C, s) after gradient descent and the loss before every step and after the last."""
+
+    weights: np.ndarray
+    loss: np.ndarray
+
+
+def fit_softmax(contexts, tokens, n_contexts: int, vocabulary: int, steps: int = 1000,
+                learning_rate: float = 1.0) -> SoftmaxFit:
+    """Train the linear softmax classifier q(. | x) = softmax(W^T x) by plain gradient descent.
+
+    x is the one-hot context, W starts at 0, and each step is
+    W <- W - eta grad L with the mean cross-entropy
+    L(W) = -(1/T) sum_t log softmax(W^T x_t)_{y_t}, grad L = X^T (softmax(X W) - Y) / T
+    (X, Y the one-hot contexts and tokens). Its minimiser is :func:`frequencies`
+    of :func:`fit_counts` for every context seen.
+    """
+    contexts, tokens, n_contexts, vocabulary = _observations(contexts, tokens, n_contexts, vocabulary)
+    steps = validation.integer(steps, "steps", minimum=0)
+    learning_rate = validation.positive_real(learning_rate, "learning_rate")
+    x, y = one_hot(contexts, n_contexts), one_hot(tokens, vocabulary)
+    weights = np.zeros((n_contexts, vocabulary))
+    loss = np.empty(steps + 1)
+    for step in range(steps + 1):
+        logits = x @ weights
+        log_q = logits - special.logsumexp(logits, axis=1, keepdims=True)
+        loss[step] = -np.mean(np.sum(y * log_q, axis=1))
+        if step < steps:
+            weights -= learning_rate * x.T @ (np.exp(log_q) - y) / tokens.size
+    return SoftmaxFit(weights, loss)
+
+
+def cross_entropy(weights, counts) -> float:
+    """Mean cross-entropy -(1/T) sum_ck n_ck log softmax(W_c)_k of weights W (C, s) on counts (C, s)."""
+    counts = counts_array(counts)
+    weights = validation.finite_array(weights, "weights")
+    if weights.shape != counts.shape:
+        raise ValueError(f"weights must have the shape of counts {counts.shape}, got {weights.shape}.")
+    log_q = weights - special.logsumexp(weights, axis=-1, keepdims=True)
+    return float(-(counts * log_q).sum() / counts.sum())
+
+
+# ---------------------------------------------------------------- text
+
+
+def load_text(path) -> str:
+    """Read a UTF-8 text file (one paragraph per line) and return its text; refuse an empty file."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"path must name an existing text file, got {str(path)!r}.")
+    text = path.read_text(encoding="utf-8")
+    if not text.strip():
+        raise ValueError(f"path {str(path)!r} holds no text.")
+    return text
+
+
+class Encoded(NamedTuple):
+    """A text as token ids: ``tokens`` (T,) int, ``vocabulary`` the list of symbols (characters)."""
+
+    tokens: np.ndarray
+    vocabulary: list
+
+
+def encode_characters(text: str, lowercase: bool = True) -> Encoded:
+    """Character tokens: whitespace runs become one space; the vocabulary is the sorted set of characters."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("text must be a non-empty string.")
+    text = " ".join(text.split())
+    if lowercase:
+        text = text.lower()
+    vocabulary = sorted(set(text))
+    index = {symbol: k for k, symbol in enumerate(vocabulary)}
+    return Encoded(np.fromiter((index[c] for c in text), dtype=np.int64, count=len(text)), vocabulary)
+
+
+def bigram_counts(tokens, vocabulary: int) -> np.ndarray:
+    """The (s, s) table n_ck = #{t : token_t = c, token_{t+1} = k}: context = previous token."""
+    tokens = _tokens(tokens, "tokens", validation.integer(vocabulary, "vocabulary", minimum=1))
+    if tokens.size < 2:
+        raise ValueError("tokens must hold at least two tokens to form a bigram.")
+    return fit_counts(tokens[:-1], tokens[1:], vocabulary, vocabulary)
+
+
+def generate_text(probabilities, start: int, length: int, rng=0) -> np.ndarray:
+    """``length`` tokens of the bigram chain with transition laws (s, s), from token ``start``."""
+    p = laws(probabilities)
+    if p.ndim != 2 or p.shape[0] != p.shape[1]:
+        raise ValueError(f"probabilities must be a square (s, s) table of bigram laws, got shape {p.shape}.")
+    start = validation.integer(start, "start", minimum=0, maximum=p.shape[0] - 1)
+    length = validation.integer(length, "length", minimum=1)
+    rng = validation.generator(rng)
+    cumulative = np.cumsum(p, axis=1)
+    uniforms = rng.random(length)
+    out = np.empty(length, dtype=np.int64)
+    token = start
+    for t in range(length):
+        token = min(int(np.searchsorted(cumulative[token], uniforms[t] * cumulative[token, -1], side="right")),
+                    p.shape[1] - 1)
+        out[t] = token
+    return out
+
+
+# ---------------------------------------------------------------- simulation
+
+
+def draw_tokens(probabilities, size: int, n_chains: int, rng=0) -> np.ndarray:
+    """``size`` tokens per chain and context drawn from the true laws, shape (n_chains, C, size).
+
+    Inverse-CDF sampling of all rows at once: context c's cumulative law is shifted by
+    2c so that one ``searchsorted`` over the concatenated table serves every context.
+    """
+    p = laws(probabilities)
+    p2 = np.atleast_2d(p)
+    size = validation.integer(size, "size", minimum=1)
+    n_chains = validation.integer(n_chains, "n_chains", minimum=1)
+    rng = validation.generator(rng)
+    contexts, vocabulary = p2.shape
+    shift = 2.0 * np.arange(contexts)
+    cumulative = np.cumsum(p2, axis=1)
+    cumulative[:, -1] = 1.0
+    flat = (cumulative + shift[:, None]).ravel()
+    uniforms = rng.random((n_chains, contexts, size)) + shift[None, :, None]
+    tokens = np.searchsorted(flat, uniforms, side="right") - (vocabulary * np.arange(contexts))[None, :, None]
+    # a uniform that rounds up to the end of its row may overshoot: give it the last token of positive mass
+    last = vocabulary - 1 - np.argmax(p2[:, ::-1] > 0, axis=1)
+    return np.minimum(tokens, last[None, :, None]).astype(np.int32)
+
+
+def _resample(training: np.ndarray, size: int, rng) -> np.ndarray:
+    """``size`` draws from the empirical law of each row of ``training``: uniform positions in the row."""
+    positions = rng.integers(0, training.shape[1], size=(training.shape[0], size))
+    return np.take_along_axis(training, positions, axis=1)
+
+
+def _table(training: np.ndarray, vocabulary: int) -> np.ndarray:
+    """Counts (R, s) of the token lists (R, L)."""
+    rows = training.shape[0]
+    flat = (np.arange(rows, dtype=np.int64)[:, None] * vocabulary + training).ravel()
+    return np.bincount(flat, minlength=rows * vocabulary).reshape(rows, vocabulary)
+
+
+class Trajectory(NamedTuple):
+    """Per-generation summaries of shape (generations + 1, n_chains, C) (C dropped for a single law).
+
+    Row 0 is the true law p, row m >= 1 the m-th model.
+    """
+
+    collision: np.ndarray
+    """sigma_m = ||p^(m)||^2."""
+    survivors: np.ndarray
+    """Number of tokens with positive probability."""
+    largest: np.ndarray
+    """||p^(m)||_inf (1 at total collapse)."""
+    l1_to_first: np.ndarray
+    """||p^(m) - p^(1)||_1, the distance to the model fitted to real data (0 for m <= 1 by convention at m = 0)."""
+    l2sq_to_first: np.ndarray
+    """||p^(m) - p^(1)||_2^2."""
+    final: np.ndarray
+    """The last model's laws p^(generations), shape (n_chains, C, s) (C dropped for a single law)."""
+
+
+def _sizes(n_real, n_synthetic):
+    n_real = validation.integer(n_real, "n_real", minimum=0)
+    n_synthetic = validation.integer(n_synthetic, "n_synthetic", minimum=0)
+    return n_real, n_synthetic
+
+
+def simulate(probabilities, n_real: int, n_synthetic: int, generations: int, n_chains: int = 1, rng=0,
+             keep_real: bool = True, window: int = 1, source: str = "last", distances: bool = False) -> Trajectory:
+    """Recursive training of the count model, every chain and context at once.
+
+    Model 1 is fitted to ``n_real`` real tokens per context, Y ~ Mult(N, p). Model m >= 2 is
+    fitted to Y (if ``keep_real``) plus the synthetic sets S_{m-1}, ..., S_{m-window}
+    (those that exist), where S_j holds ``n_synthetic`` draws per context from model j
+    (``source="last"``) or from the equal-weight mixture of models 1..j
+    (``source="all"``). Fully synthetic training is ``n_real = n``, ``keep_real=False``;
+    partially synthetic is ``keep_real=True``, ``window=1``.
+
+    Parameters
+    ----------
+    probabilities : array (s,) or (C, s)
+        The true next-token law of every context.
+    n_real, n_synthetic : int
+        N >= 1 real tokens and n synthetic tokens per context and generation.
+    generations : int
+        Number of models fitted.
+    n_chains : int
+        Independent repetitions, simulated together.
+    rng : numpy.random.Generator or int
+    keep_real, window, source
+        The training-set recipe, see above.
+    distances : bool
+        Whether to record the distances to model 1 (NaN otherwise; they cost two passes over (C, s)).
+    """
+    p = laws(probabilities)
+    n_real, n_synthetic = _sizes(n_real, n_synthetic)
+    if n_real < 1:
+        raise ValueError(f"n_real must be at least 1 (model 1 is fitted to real data), got {n_real}.")
+    generations = validation.integer(generations, "generations", minimum=1)
+    n_chains = validation.integer(n_chains, "n_chains", minimum=1)
+    window = validation.integer(window, "window", minimum=1)
+    if source not in ("last", "all"):
+        raise ValueError(f"source must be 'last' or 'all', got {source!r}.")
+    if not keep_real and n_synthetic < 1:
+        raise ValueError("n_synthetic must be at least 1 when the real data are not kept.")
+    rng = validation.generator(rng)
+    p2 = np.atleast_2d(p)
+    contexts, vocabulary = p2.shape
+    rows = n_chains * contexts
+
+    shape = (generations + 1, rows)
+    out = {name: np.empty(shape) for name in Trajectory._fields[:-1]}
+    out["collision"][0] = np.tile(np.einsum("ck,ck->c", p2, p2), n_chains)
+    out["survivors"][0] = np.tile(np.count_nonzero(p2, axis=1), n_chains)
+    out["largest"][0] = np.tile(p2.max(axis=1), n_chains)
+    out["l1_to_first"][0] = out["l2sq_to_first"][0] = 0.0
+
+    real = draw_tokens(p, n_real, n_chains, rng).reshape(rows, n_real)
+    first = None
+    recent: deque = deque(maxlen=window)
+    if source == "all":  # training sets of every model, padded to the longest, and their lengths
+        longest = max(n_real, n_real * keep_real + n_synthetic * window)
+        past = np.zeros((generations, rows, longest), dtype=real.dtype)
+        lengths = np.zeros(generations, dtype=np.int64)
+    training = real
+    for m in range(1, generations + 1):
+        if m >= 2:
+            if source == "last":
+                synthetic = _resample(training, n_synthetic, rng)
+            else:
+                synthetic = _resample_mixture(past[:m - 1], lengths[:m - 1], n_synthetic, rng)
+            recent.append(synthetic)
+            training = np.concatenate(([real] if keep_real else []) + list(recent), axis=1)
+        if source == "all":
+            past[m - 1, :, :training.shape[1]] = training
+            lengths[m - 1] = training.shape[1]
+        table = _table(training, vocabulary)
+        size = training.shape[1]
+        out["collision"][m] = np.einsum("rk,rk->r", table, table) / size**2
+        out["survivors"][m] = np.count_nonzero(table, axis=1)
+        out["largest"][m] = table.max(axis=1) / size
+        if distances:
+            frequencies_m = table / size
+            if first is None:
+                first = frequencies_m
+            difference = frequencies_m - first
+            out["l1_to_first"][m] = np.abs(difference).sum(axis=1)
+            out["l2sq_to_first"][m] = np.einsum("rk,rk->r", difference, difference)
+        else:
+            out["l1_to_first"][m] = out["l2sq_to_first"][m] = np.nan
+    final = (table / size).reshape(n_chains, contexts, vocabulary)
+    summaries = {name: value.reshape(generations + 1, n_chains, contexts) for name, value in out.items()}
+    if p.ndim == 1:
+        summaries = {name: value[..., 0] for name, value in summaries.items()}
+        final = final[:, 0, :]
+    return Trajectory(**summaries, final=final)
+
+
+def _resample_mixture(past: np.ndarray, lengths: np.ndarray, size: int, rng) -> np.ndarray:
+    """``size`` draws per row from the equal-weight mixture of the empirical laws of the past training sets.
+
+    ``past`` (J, R, L) holds them padded, ``lengths`` (J,) their lengths: pick a model j uniformly,
+    then a uniform position among its ``lengths[j]`` tokens.
+    """
+    rows = past.shape[1]
+    which = rng.integers(0, past.shape[0], size=(rows, size))
+    positions = (rng.random((rows, size)) * lengths[which]).astype(np.int64)
+    return past[which, np.arange(rows)[:, None], positions]
+
+
+def simulate_fully_synthetic(probabilities, n: int, generations: int, n_chains: int = 1, rng=0) -> Trajectory:
+    """Model 1 from n real tokens per context, model m >= 2 from n draws of model m - 1 (Wright-Fisher)."""
+    n = validation.integer(n, "n", minimum=1)
+    return simulate(probabilities, n, n, generations, n_chains, rng, keep_real=False)
+
+
+def simulate_partially_synthetic(probabilities, n_real: int, n_synthetic: int, generations: int,
+                                 n_chains: int = 1, rng=0, distances: bool = True) -> Trajectory:
+    """Model 1 from N real tokens, model m >= 2 from the same N real tokens plus n draws of model m - 1."""
+    return simulate(probabilities, n_real, n_synthetic, generations, n_chains, rng, keep_real=True,
+                    distances=distances)
+
+
+def context_sizes(counts, total: int) -> np.ndarray:
+    """Tokens per context in a text of ``total`` tokens: round(total * n_c / sum n), at least 1; shape (C,)."""
+    counts = counts_array(counts)
+    if counts.ndim != 2:
+        raise ValueError(f"counts must be a (C, s) table, got shape {counts.shape}.")
+    total = validation.integer(total, "total", minimum=1)
+    per_context = counts.sum(axis=1)
+    return np.maximum(1, np.round(total * per_context / per_context.sum())).astype(np.int64)
+
+
+def simulate_corpus(probabilities, sizes, generations: int, n_chains: int = 1, rng=0) -> Trajectory:
+    """Fully synthetic training with a sample size n_c of its own for every context c.
+
+    Model 1 is the empirical law of n_c draws from row c of ``probabilities`` (C, s),
+    model m >= 2 of n_c draws from model m - 1: the chapter's bigram model on a real
+    text, where a generation is a text of about sum_c n_c tokens. Training sets of
+    different lengths are stored padded with an extra token s that is never drawn.
+    The distance fields are NaN.
+    """
+    p = laws(probabilities)
+    if p.ndim != 2:
+        raise ValueError(f"probabilities must be a (C, s) table of laws, got shape {p.shape}.")
+    contexts, vocabulary = p.shape
+    sizes = validation.sample_sizes(sizes, "sizes", minimum=1)
+    if sizes.shape != (contexts,):
+        raise ValueError(f"sizes must have one entry per context, shape ({contexts},), got {sizes.shape}.")
+    generations = validation.integer(generations, "generations", minimum=1)
+    n_chains = validation.integer(n_chains, "n_chains", minimum=1)
+    rng = validation.generator(rng)
+    longest = int(sizes.max())
+    lengths = np.tile(sizes, n_chains)
+    rows = n_chains * contexts
+    valid = np.arange(longest)[None, :] < lengths[:, None]
+    out = {name: np.full((generations + 1, rows), np.nan) for name in Trajectory._fields[:-1]}
+    out["collision"][0] = np.tile(np.einsum("ck,ck->c", p, p), n_chains)
+    out["survivors"][0] = np.tile(np.count_nonzero(p, axis=1), n_chains)
+    out["largest"][0] = np.tile(p.max(axis=1), n_chains)
+    training = np.where(valid, draw_tokens(p, longest, n_chains, rng).reshape(rows, longest), vocabulary)
+    for m in range(1, generations + 1):
+        if m >= 2:
+            positions = (rng.random((rows, longest)) * lengths[:, None]).astype(np.int64)
+            training = np.where(valid, np.take_along_axis(training, positions, axis=1), vocabulary)
+        table = _table(training, vocabulary + 1)[:, :vocabulary]
+        out["collision"][m] = np.einsum("rk,rk->r", table, table) / lengths**2
+        out["survivors"][m] = np.count_nonzero(table, axis=1)
+        out["largest"][m] = table.max(axis=1) / lengths
+    final = (table / lengths[:, None]).reshape(n_chains, contexts, vocabulary)
+    summaries = {name: value.reshape(generations + 1, n_chains, contexts) for name, value in out.items()}
+    return Trajectory(**summaries, final=final)
+
+
+def loop_generation(counts: list, size: int, random) -> list:
+    """One context-generation in plain Python: ``size`` draws from the empirical law of ``counts``.
+
+    The reference for the benchmark: a cumulative-count list built in a loop, one
+    linear inverse-CDF scan per drawn token, and the new count list. ``random`` is
+    a ``random.Random``.
+    """
+    cumulative, total = [], 0
+    for count in counts:
+        total += count
+        cumulative.append(total)
+    new = [0] * len(counts)
+    for _ in range(size):
+        u = random.random() * total
+        k = 0
+        while cumulative[k] <= u:
+            k += 1
+        new[k] += 1
+    return new
+
+
+# ---------------------------------------------------------------- closed forms
+
+
+def _constant(n: int, generations: int) -> np.ndarray:
+    """n tokens in each of ``generations`` generations (schedules.constant asks for n >= 2, a variance's need)."""
+    return np.full(generations, n, dtype=np.int64)
+
+
+def collision_fully_synthetic(probabilities, n: int, generations: int) -> np.ndarray:
+    """S_m = E||p^(m)||^2 = 1 - (1 - S_0)(1 - 1/n)^m, m = 0..G, S_0 = ||p||^2.
+
+    1 - S_m is the expected heterozygosity of the discrete chapter,
+    :func:`collapse_lib.discrete.expected_heterozygosity`, with M = n. Shape (G + 1,) or (G + 1, C).
+    """
+    p = laws(probabilities)
+    n = validation.integer(n, "n", minimum=1)
+    generations = validation.integer(generations, "generations", minimum=0)
+    sizes = _constant(n, generations)
+    rows = [1.0 - discrete.expected_heterozygosity(row, sizes) if row.size > 1 else np.ones(generations + 1)
+            for row in np.atleast_2d(p)]
+    return rows[0] if p.ndim == 1 else np.stack(rows, axis=1)
+
+
+def _partial_parameters(probabilities, n_real, n_synthetic):
+    p = laws(probabilities)
+    n_real, n_synthetic = _sizes(n_real, n_synthetic)
+    if n_real < 1:
+        raise ValueError(f"n_real must be at least 1, got {n_real}.")
+    s0 = np.einsum("...k,...k->...", p, p)
+    start = 1.0 / n_real + (1.0 - 1.0 / n_real) * s0           # C = E||Y/N||^2 = S_1
+    alpha = n_synthetic / (n_real + n_synthetic)
+    lam = alpha**2 * (1.0 - 1.0 / n_synthetic) if n_synthetic else 0.0
+    noise = alpha**2 / n_synthetic if n_synthetic else 0.0      # alpha^2 / n
+    return start, alpha, lam, noise
+
+
+def collision_partially_synthetic(probabilities, n_real: int, n_synthetic: int, generations: int) -> np.ndarray:
+    """S_m = E||p^(m)||^2 with N real and n synthetic tokens, m = 0..G (closed form).
+
+    With a = n/(N + n), lambda = a^2 (1 - 1/n) and S_1 = 1/N + (1 - 1/N) S_0:
+    1 - S_m = (1 - S_1) [(1 - a^2) + (a^2/n) lambda^(m-1)] / (1 - lambda), m >= 1.
+    Shape (G + 1,) or (G + 1, C).
+    """
+    generations = validation.integer(generations, "generations", minimum=0)
+    start, alpha, lam, noise = _partial_parameters(probabilities, n_real, n_synthetic)
+    s0 = np.einsum("...k,...k->...", laws(probabilities), laws(probabilities))
+    m = np.arange(1, generations + 1).reshape((-1,) + (1,) * np.ndim(start))
+    gap = (1.0 - start) * ((1.0 - alpha**2) + noise * lam ** (m - 1)) / (1.0 - lam)
+    return np.concatenate([np.asarray(s0)[None, ...], 1.0 - gap], axis=0)
+
+
+def collision_partially_synthetic_recursion(probabilities, n_real: int, n_synthetic: int,
+                                            generations: int) -> np.ndarray:
+    """The same S_m from the recursion S_m = (1 - a^2) S_1 + a^2/n + a^2 (1 - 1/n) S_{m-1}, S_1 = 1/N + (1-1/N) S_0."""
+    generations = validation.integer(generations, "generations", minimum=0)
+    start, alpha, lam, noise = _partial_parameters(probabilities, n_real, n_synthetic)
+    s0 = np.einsum("...k,...k->...", laws(probabilities), laws(probabilities))
+    values = [np.asarray(s0, dtype=float)]
+    if generations:
+        values.append(np.asarray(start, dtype=float))
+    for _ in range(2, generations + 1):
+        values.append((1.0 - alpha**2) * start + noise + lam * values[-1])
+    return np.stack(values, axis=0)
+
+
+def collision_limit(probabilities, n_real: int, n_synthetic: int) -> np.ndarray:
+    """lim S_m = 1 - (1 - S_1)(1 - a^2)/(1 - a^2 + a^2/n) < 1: no collapse while N >= 2 and S_0 < 1."""
+    start, alpha, lam, noise = _partial_parameters(probabilities, n_real, n_synthetic)
+    return 1.0 - (1.0 - start) * (1.0 - alpha**2) / (1.0 - lam)
+
+
+def distance_to_first(probabilities, n_real: int, n_synthetic: int, generations: int) -> np.ndarray:
+    """E||p^(m) - p^(1)||_2^2 = n (1 - S_1)(1 - lambda^(m-1)) / (N^2 + 2 N n + n), m = 0..G (0 for m <= 1).
+
+    p^(1) = Y/N is the model fitted to the real data alone; S_1 = 1/N + (1 - 1/N) S_0.
+    """
+    generations = validation.integer(generations, "generations", minimum=0)
+    start, alpha, lam, noise = _partial_parameters(probabilities, n_real, n_synthetic)
+    m = np.arange(generations + 1).reshape((-1,) + (1,) * np.ndim(start))
+    steady = n_synthetic * (1.0 - start) / (n_real**2 + 2 * n_real * n_synthetic + n_synthetic)
+    return np.where(m >= 1, steady * (1.0 - lam ** np.maximum(m - 1, 0)), 0.0)
+
+
+def l1_bound(probabilities, n_real: int, n_synthetic: int, generations: int) -> np.ndarray:
+    """E||p^(m) - p^(1)||_1 <= sqrt(k E||p^(m) - p^(1)||_2^2), k = min(#support of p, N), m = 0..G.
+
+    Every model's support lies in that of the real sample Y (at most min(s, N) tokens),
+    so Cauchy-Schwarz over those k coordinates and Jensen give the bound.
+    """
+    p = laws(probabilities)
+    support = np.minimum(np.count_nonzero(p, axis=-1), validation.integer(n_real, "n_real", minimum=1))
+    return np.sqrt(support * distance_to_first(p, n_real, n_synthetic, generations))
+
+
+def max_synthetic(n_real: int, epsilon: float, vocabulary: int, s0: float = 0.0) -> float:
+    """Largest n for which the L1 bound of :func:`l1_bound` stays below epsilon at every generation.
+
+    With k = min(s, N) and 1 - S_1 = (1 - 1/N)(1 - S_0), the steady state of the bound
+    requires k n (1 - S_1) <= epsilon^2 (N^2 + (2N + 1) n):
+    n <= epsilon^2 N^2 / (k (1 - S_1) - epsilon^2 (2N + 1)), and every n qualifies
+    (returns inf) when k (1 - S_1) <= epsilon^2 (2N + 1).
+    """
+    n_real = validation.integer(n_real, "n_real", minimum=1)
+    epsilon = validation.positive_real(epsilon, "epsilon")
+    vocabulary = validation.integer(vocabulary, "vocabulary", minimum=1)
+    s0 = validation.probability(s0, "s0")
+    support = min(vocabulary, n_real)
+    gap = (1.0 - 1.0 / n_real) * (1.0 - s0)
+    denominator = support * gap - epsilon**2 * (2 * n_real + 1)
+    return float("inf") if denominator <= 0 else epsilon**2 * n_real**2 / denominator
+
+
+def collapse_probability(probabilities, n: int, generations: int) -> np.ndarray:
+    """Exact P(p^(m) is a point mass), m = 0..G, fully synthetic with n draws per generation.
+
+    Collapse onto token k by generation m is the loss of the other tokens' mass
+    1 - p_k, so P = sum_k [1 - S_m(1 - p_k)] with the two-category survival
+    probability S_m of :func:`collapse_lib.discrete.survival_probability`. 1D law only.
+    """
+    p = laws(probabilities)
+    if p.ndim != 1:
+        raise ValueError(f"probabilities must be one law of shape (s,), got shape {p.shape}.")
+    n = validation.integer(n, "n", minimum=1)
+    generations = validation.integer(generations, "generations", minimum=0)
+    return fixation_by(p, n, generations).sum(axis=1)
+
+
+def fixation_by(probabilities, n: int, generations: int) -> np.ndarray:
+    """Exact P(p^(m) = delta_k), m = 0..G, k = 1..s: shape (G + 1, s); its limit is p_k."""
+    p = laws(probabilities)
+    if p.ndim != 1:
+        raise ValueError(f"probabilities must be one law of shape (s,), got shape {p.shape}.")
+    n = validation.integer(n, "n", minimum=1)
+    generations = validation.integer(generations, "generations", minimum=0)
+    return 1.0 - discrete.survival_probability(np.clip(1.0 - p, 0.0, 1.0), n, generations)
+
+
+def collapse_probability_bounds(probabilities, n: int, generations: int) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds on P(not collapsed by m) = P(tau > m), m = 1..G, from E[1 - sigma_m] = (1 - S_0)(1 - 1/n)^m.
+
+    A non-collapsed model fitted to n tokens has 2(n - 1)/n^2 <= 1 - sigma <= 1 - 1/k, k = min(s, n):
+    (1 - S_0)(1 - 1/n)^m / (1 - 1/k) <= P(tau > m) <= min(1, (n/2)(1 - S_0)(1 - 1/n)^(m - 1)).
+    Returns (lower, upper), each of shape (G,). 1D law only.
+    """
+    p = laws(probabilities)
+    if p.ndim != 1:
+        raise ValueError(f"probabilities must be one law of shape (s,), got shape {p.shape}.")
+    n = validation.integer(n, "n", minimum=1)
+    generations = validation.integer(generations, "generations", minimum=1)
+    gap = 1.0 - p @ p
+    m = np.arange(1, generations + 1)
+    if n == 1:
+        return np.zeros(generations), np.zeros(generations)
+    k = min(np.count_nonzero(p), n)
+    lower = gap * (1 - 1 / n) ** m / (1 - 1 / k) if k > 1 else np.zeros(generations)
+    upper = np.minimum(1.0, 0.5 * n * gap * (1 - 1 / n) ** (m - 1))
+    return lower, upper
+
+
+def expected_collapse_time_bounds(probabilities, n: int) -> tuple[float, float]:
+    """Bounds on E[tau], tau = first m with p^(m) a point mass, summing those of P(tau > m) over m >= 0.
+
+    Lower: 1 + (n - 1)(1 - S_0)/(1 - 1/k), k = min(#support, n). Upper, with a = (n/2)(1 - S_0)
+    and r = 1 - 1/n: 1 + j0 + n a r^j0, j0 = max(0, ceil(log a / -log r)).
+    For a point mass tau = 0; for n = 1, tau = 1.
+    """
+    p = laws(probabilities)
+    if p.ndim != 1:
+        raise ValueError(f"probabilities must be one law of shape (s,), got shape {p.shape}.")
+    n = validation.integer(n, "n", minimum=1)
+    support = np.count_nonzero(p)
+    if support == 1:
+        return 0.0, 0.0
+    if n == 1:
+        return 1.0, 1.0
+    gap = 1.0 - p @ p
+    k = min(support, n)
+    lower = 1.0 + (n - 1) * gap / (1.0 - 1.0 / k)
+    a, r = 0.5 * n * gap, 1.0 - 1.0 / n
+    j0 = max(0, int(np.ceil(np.log(a) / -np.log(r)))) if a > 1 else 0
+    upper = 1.0 + j0 + n * a * r**j0
+    return float(lower), float(upper)
+
+
+def expected_collapse_time(probabilities, n: int) -> float:
+    """Exact E[tau] for a small case: :func:`collapse_lib.discrete.absorption_time` with M = n."""
+    return discrete.absorption_time(laws(probabilities), n)
+
+
+def collapse_token_probability(probabilities) -> np.ndarray:
+    """P(the chain collapses onto token k) = p_k: :func:`collapse_lib.discrete.fixation_probability`."""
+    return discrete.fixation_probability(laws(probabilities))

@@ -1,0 +1,113 @@
+"""The widget of the chapter *A statistical language model*: fully vs partially synthetic training.
+
+Thin by design: :func:`compute_language_model` simulates one context's next-token
+law (a Zipf law over s tokens) under both regimes and evaluates the closed forms of
+:mod:`collapse_lib.language_model`; :func:`draw_language_model` draws the collision
+probability S_m and the token probabilities of one chain; :func:`language_model_widget`
+wires the controls with :func:`collapse_lib.widgets.book_widget`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from matplotlib import ticker
+
+from . import discrete, language_model, validation
+from .widgets import PLAIN, book_widget
+
+FIGSIZE = (12, 4.6)
+"""Figure size of the static view and of the widget."""
+
+COLOURS = {"fully": "tab:red", "partially": "tab:blue", "true": "0.55"}
+
+
+class LanguageModelView(NamedTuple):
+    """What the figure shows: S_m simulated (mean over chains) and exact for both regimes, token laws of chain 0."""
+
+    generation: np.ndarray
+    fully_simulated: np.ndarray
+    fully_exact: np.ndarray
+    partially_simulated: np.ndarray
+    partially_exact: np.ndarray
+    limit: float
+    collapsed: np.ndarray          # fraction of chains collapsed to one token, fully synthetic
+    collapsed_exact: np.ndarray
+    true_law: np.ndarray
+    fully_final: np.ndarray
+    partially_final: np.ndarray
+    vocabulary: int
+    n: int
+    n_real: int
+
+
+def compute_language_model(vocabulary: int = 20, n: int = 20, n_real: int = 20, generations: int = 60,
+                           exponent: float = 1.0, n_chains: int = 200, seed: int = 0) -> LanguageModelView:
+    """Simulate one context (Zipf law over s tokens) fully synthetically (n tokens per model) and
+    partially synthetically (N real + n synthetic), with the closed forms of both."""
+    vocabulary = validation.integer(vocabulary, "vocabulary", minimum=2)
+    p = discrete.zipf(vocabulary, exponent)
+    rng = validation.generator(seed)
+    fully = language_model.simulate_fully_synthetic(p, n, generations, n_chains, rng)
+    partially = language_model.simulate_partially_synthetic(p, n_real, n, generations, n_chains, rng,
+                                                            distances=False)
+    return LanguageModelView(
+        np.arange(generations + 1), fully.collision.mean(axis=1),
+        language_model.collision_fully_synthetic(p, n, generations), partially.collision.mean(axis=1),
+        language_model.collision_partially_synthetic(p, n_real, n, generations),
+        float(language_model.collision_limit(p, n_real, n)), (fully.largest == 1.0).mean(axis=1),
+        language_model.collapse_probability(p, n, generations), p, fully.final[0], partially.final[0],
+        vocabulary, n, n_real)
+
+
+def draw_language_model(figure, view: LanguageModelView) -> None:
+    """Left: S_m (simulated solid, exact dotted) and the collapsed fraction; right: token laws of one chain."""
+    left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
+    m = view.generation
+    left.plot(m, view.fully_simulated, color=COLOURS["fully"], lw=2, label=f"fully synthetic (n = {view.n})")
+    left.plot(m, view.fully_exact, color="k", lw=1, ls=":")
+    left.plot(m, view.partially_simulated, color=COLOURS["partially"], lw=2,
+              label=f"N = {view.n_real} real + n = {view.n} synthetic")
+    left.plot(m, view.partially_exact, color="k", lw=1, ls=":", label="exact S_m")
+    left.axhline(view.limit, color=COLOURS["partially"], lw=1, ls="--", label="limit S_inf")
+    left.plot(m, view.collapsed, color=COLOURS["fully"], lw=1.2, ls="-.", label="collapsed fraction, fully synthetic")
+    left.plot(m, view.collapsed_exact, color="k", lw=1, ls=":")
+    left.set_ylim(0, 1.02)
+    left.set_xlabel("generation m", fontsize=11)
+    left.set_ylabel(r"$S_m = E\,\|p^{(m)}\|^2$", fontsize=11)
+    # one legend above the left panel, where it covers no curve
+    left.legend(fontsize=9, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=3, frameon=False,
+                borderaxespad=0.0, handlelength=1.6, columnspacing=1.0)
+    left.grid(alpha=0.3)
+    left.xaxis.set_major_formatter(PLAIN)
+    left.yaxis.set_major_formatter(PLAIN)
+    k = np.arange(1, view.vocabulary + 1)
+    # step lines, one artist per law: bars cost a redraw several times as much
+    right.plot(k, view.true_law, color=COLOURS["true"], lw=3, drawstyle="steps-mid", label="true law p")
+    right.plot(k, view.fully_final, color=COLOURS["fully"], lw=1.6, drawstyle="steps-mid", label="fully synthetic")
+    right.plot(k, view.partially_final, color=COLOURS["partially"], lw=1.6, drawstyle="steps-mid",
+               label="partially synthetic")
+    right.set_xlabel("token (by true probability)", fontsize=11)
+    right.set_ylabel(f"probability in generation {m[-1]}", fontsize=11)
+    right.xaxis.set_major_locator(ticker.MaxNLocator(8, integer=True))
+    right.yaxis.set_major_formatter(PLAIN)
+    right.legend(fontsize=9, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=3, frameon=False,
+                 borderaxespad=0.0)
+    for ax in (left, right):
+        ax.tick_params(labelsize=10)
+    figure.subplots_adjust(left=0.06, right=0.99, bottom=0.12, top=0.84, wspace=0.22)
+
+
+def language_model_widget():
+    """Controls for s, n, N and the number of generations, redrawing both panels."""
+    import ipywidgets as widgets
+
+    controls = {
+        "n": widgets.IntSlider(value=20, min=1, max=400, description="synthetic n"),
+        "n_real": widgets.IntSlider(value=20, min=1, max=400, description="real N"),
+        "vocabulary": widgets.IntSlider(value=20, min=2, max=200, description="vocabulary s"),
+        "generations": widgets.IntSlider(value=60, min=5, max=300, step=5, description="generations"),
+    }
+    grid = {"n": [20, 2, 5, 10, 50, 100, 200], "n_real": [20, 1, 5, 10, 50, 100, 400]}
+    return book_widget(compute_language_model, draw_language_model, controls, grid=grid, figsize=FIGSIZE)
