@@ -15,14 +15,15 @@ import pytest
 from nbclient.exceptions import CellTimeoutError
 
 import cell_budget
-from collapse_lib import (discrete_widgets, gaussian_widgets, lexical_widgets, multivariate_widgets,
-                          phenomenon_widgets, regression_widgets, strategies_widgets, widgets)
+from collapse_lib import (discrete_widgets, gaussian_widgets, language_model_widgets, lexical_widgets,
+                          multivariate_widgets, phenomenon_widgets, regression_widgets, strategies_widgets,
+                          widgets)
 
 WIDGETS = [phenomenon_widgets.sources_widget, discrete_widgets.zipf_collapse_widget,
            gaussian_widgets.variance_paths_widget, gaussian_widgets.w2_widget,
            gaussian_widgets.generation_one_widget, multivariate_widgets.spectrum_widget,
            strategies_widgets.strategies_widget, regression_widgets.regression_widget,
-           lexical_widgets.lexical_widget]
+           language_model_widgets.language_model_widget, lexical_widgets.lexical_widget]
 
 
 def notebook(*sources: str):
