@@ -127,12 +127,12 @@ def in_book_notation(expression):
             return _Trigamma(argument)
         return sp.polygamma(order, argument)
 
-    return sp.sympify(expression).replace(sp.polygamma, rewrite)
+    return validation.symbolic_expression(expression, "expression").replace(sp.polygamma, rewrite)
 
 
 def from_book_notation(expression):
     """Inverse of :func:`in_book_notation`: psi and psi' back to sympy's polygamma."""
-    expression = sp.sympify(expression)
+    expression = validation.symbolic_expression(expression, "expression")
     return expression.replace(_Digamma, lambda a: sp.polygamma(0, a)).replace(_Trigamma, lambda a: sp.polygamma(1, a))
 
 

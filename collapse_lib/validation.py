@@ -228,6 +228,11 @@ def _plain_exact(value, name: str):
     return value
 
 
+def symbolic_expression(value, name: str):
+    """A finite sympy expression (plain numbers made exact, as in :func:`symbolic_real`); no NaN or infinity."""
+    return _plain_exact(value, name)
+
+
 def symbolic_real(value, name: str, minimum=None, maximum=None, strict: bool = False):
     """A sympy real: a symbol or expression (returned as is) or a number, made exact.
 

@@ -91,12 +91,12 @@ def browser():
 
 
 def pages(html: Path) -> list[str]:
-    """Every page of the book: the root and each file of _toc.yml (the TOC's own order)."""
+    """Every page of the book: each file of _toc.yml, in the TOC's order (index.html only redirects)."""
     import re
 
     toc = Path(__file__).resolve().parent.parent / "_toc.yml"
-    names = re.findall(r"file:\s*(\S+)", toc.read_text()) if toc.exists() else []
-    return ["index.html", *[f"{name}.html" for name in names]]
+    names = re.findall(r"(?:root|file):\s*(\S+)", toc.read_text())
+    return [f"{name}.html" for name in names]
 
 
 class PageRecord:
@@ -113,13 +113,27 @@ class PageRecord:
         page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
 
 
+WAIT_FOR_MATHJAX = """async () => {
+  const loads = [...document.scripts].some(script => (script.src || '').includes('mathjax'));
+  if (!loads) return false;
+  for (let tries = 0; tries < 300; tries++) {
+    const mathjax = window.MathJax;
+    if (mathjax && mathjax.startup && mathjax.startup.promise && mathjax.typesetPromise) {
+      await mathjax.startup.promise;
+      return true;
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+  throw new Error('MathJax did not start within 30 s');
+}"""
+
+
 def open_page(browser, base: str, name: str, width: int = 1280):
     page = browser.new_page(viewport={"width": width, "height": 900})
     record = PageRecord(page, base)
     page.goto(f"{base}/{name}", wait_until="load")
-    # MathJax 3 resolves startup.promise once the page is typeset (if the page has maths)
-    page.wait_for_function("() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)")
-    page.evaluate("() => window.MathJax ? MathJax.startup.promise.then(() => true) : true")
+    # MathJax 3 resolves startup.promise once the page is typeset (if the page loads MathJax)
+    page.evaluate(WAIT_FOR_MATHJAX)
     if page.locator(".collapse-precomputed").count() or "widget-state" in page.content():
         page.wait_for_selector(".collapse-precomputed", timeout=30_000)
     page.wait_for_load_state("networkidle")
@@ -154,6 +168,17 @@ def test_every_page_is_self_contained_and_typeset(site, browser):
                 problems.append(f"{name}: MathJax did not run (MathJax={has_maths}, typeset={typeset})")
         page.close()
     assert not problems, "\n".join(problems)
+
+
+def test_the_root_redirects_to_the_front_page_without_a_failed_request(site, browser):
+    base, _ = site
+    page = browser.new_page()
+    record = PageRecord(page, base)
+    page.goto(f"{base}/index.html")
+    page.wait_for_url("**/intro.html")
+    page.wait_for_load_state("networkidle")
+    assert not record.failed and not record.outside and not record.errors, (record.failed, record.outside, record.errors)
+    page.close()
 
 
 def test_bibliography_has_no_untypeset_maths(site, browser):
