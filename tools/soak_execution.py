@@ -1,6 +1,7 @@
 """Execute every chapter N times in a row under the cell budget, and print the slowest cells.
 
     .venv/bin/python tools/soak_execution.py 10            # live widgets, as in Jupyter
+    .venv/bin/python tools/soak_execution.py 10 regression # only the chapters named
     COLLAPSE_BOOK_STATIC=1 .venv/bin/python tools/soak_execution.py 10   # as the book build
 
 The evidence that execution no longer stalls: with the old Output-widget cells, a
@@ -30,10 +31,12 @@ def chapters() -> list[Path]:
     return [path for path in paths if path.exists() and "```{code-cell}" in path.read_text()]
 
 
-def main(runs: int) -> int:
+def main(runs: int, names: list[str]) -> int:
     slowest = (0.0, "")
     for run in range(1, runs + 1):
         for chapter in chapters():
+            if names and chapter.stem not in names:
+                continue
             notebook = jupytext.read(chapter)
             client = cell_budget.BudgetedClient(notebook, kernel_name="python3",
                                                 timeout=cell_budget.TIMEOUT,
@@ -51,4 +54,4 @@ def main(runs: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 10))
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 10, sys.argv[2:]))
