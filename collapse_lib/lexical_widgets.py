@@ -20,8 +20,12 @@ from .widgets import PLAIN, book_widget, light_log_axis
 GENERATIONS = 10
 """Generations of every cached experiment (the generation control goes up to this)."""
 
-FIGSIZE = (12, 4.8)
-"""Figure size of the static view and of the widget."""
+FIGSIZE = (8.5, 5.6)
+"""Figure size of the static view and of the widget: scaled to the page column (about 680 px),
+so that :data:`FONT` displays at about 9.5 pt."""
+
+FONT = 12
+"""Font size of every text of the figure (legends, ticks, labels, titles), in points."""
 
 SHOWN = (0, 1, 2, 5, 10)
 """Generations whose rank-frequency curves are drawn (those up to the chosen one)."""
@@ -69,8 +73,7 @@ def log_ranks(size: int, points: int = 200) -> np.ndarray:
     return np.unique(np.round(np.logspace(0, np.log10(size), points)).astype(int))
 
 
-CURVES = (("types", "word types"), ("distinct2", "distinct-2"), ("entropy", "entropy (bits)"),
-          ("mattr", "MATTR (500)"))
+CURVES = (("types", "word types"), ("distinct2", "distinct-2"), ("entropy", "entropy"), ("mattr", "MATTR"))
 
 
 def _curve(history: lexical.History, name: str) -> np.ndarray:
@@ -81,42 +84,46 @@ def _curve(history: lexical.History, name: str) -> np.ndarray:
 def draw_lexical(figure, view: LexicalView) -> None:
     """Left: rank-frequency (log-log) of generations 0, 1, 2, 5, 10 up to the chosen one.
     Middle: diversity curves relative to the real text. Right: perplexity on held-out real text."""
-    left, middle, right = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.2, 1, 0.8]})
+    left, middle, right = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.15, 1, 0.85]})
     history, g = view.history, view.generation
     colours = {n: colour for n, colour in zip(SHOWN, ("black", "tab:blue", "tab:green", "tab:orange", "tab:red"))}
     for n in [n for n in SHOWN if n <= g] + ([g] if g not in SHOWN else []):
         c = history.rank_counts[n]
         ranks = log_ranks(c.size)
         left.loglog(ranks, c[ranks - 1], lw=2.0 if n == g else 1.2, color=colours.get(n, "tab:purple"),
-                    label="real text" if n == 0 else f"generation {n}")
+                    label="0 (real)" if n == 0 else f"{n}")
     for axis in (left.xaxis, left.yaxis):
         light_log_axis(axis)
         axis.set_major_formatter(PLAIN)
-    left.set_xlabel("rank", fontsize=11)
-    left.set_ylabel("count", fontsize=11)
-    left.set_title("rank-frequency: the tail goes first", fontsize=11)
-    left.legend(fontsize=9, frameon=False, loc="lower left")
+    left.set_xlabel("rank", fontsize=FONT)
+    left.set_ylabel("count", fontsize=FONT)
+    left.set_title("rank-frequency", fontsize=FONT)
+    # the upper right of a rank-frequency plot is always empty
+    left.legend(fontsize=FONT, frameon=False, loc="upper right", handlelength=1.2, borderaxespad=0.2,
+                labelspacing=0.3, title="generation", title_fontsize=FONT)
     x = history.generation
     for (name, label), colour in zip(CURVES, ("tab:red", "tab:blue", "tab:green", "tab:purple")):
         values = _curve(history, name)
         middle.plot(x, values / values[0], color=colour, lw=1, alpha=0.35)
         middle.plot(x[:g + 1], values[:g + 1] / values[0], color=colour, lw=2, marker="o", ms=3, label=label)
-    middle.set_title("diversity / diversity of the real text", fontsize=11)
-    middle.legend(fontsize=9, frameon=False, loc="lower left")
+    middle.set_title("diversity / real text", fontsize=FONT)
+    # below the panel: the curves can be anywhere in it
+    middle.legend(fontsize=FONT, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2,
+                  handlelength=1.2, columnspacing=0.8, borderaxespad=0.0)
     right.plot(x, history.perplexity, color="black", lw=1, alpha=0.35)
     right.plot(x[:g + 1], history.perplexity[:g + 1], color="black", lw=2, marker="o", ms=3)
-    right.set_title("perplexity on held-out real text", fontsize=11)
+    right.set_title("held-out perplexity", fontsize=FONT)
     for ax in (middle, right):
-        ax.set_xlabel("generation", fontsize=11)
+        ax.set_xlabel("generation", fontsize=FONT)
         ax.xaxis.set_major_locator(ticker.MaxNLocator(5, integer=True))
         ax.grid(alpha=0.3)
     for ax in (left, middle, right):
-        ax.tick_params(labelsize=10)
-    decoding = f"T = {view.temperature:g}" + (f", top-{view.top_k}" if view.top_k else "")
+        ax.tick_params(labelsize=FONT)
+    decoding = f"$T = {view.temperature:g}$" + (f", top-{view.top_k}" if view.top_k else "")
     strategy = "replace" if view.real_share == 0 else f"mix, real share {view.real_share:g}"
-    figure.suptitle(f"order {view.order} n-gram model on Pride and Prejudice, {decoding}, {strategy}; "
-                    f"generation {g}", fontsize=11)
-    figure.subplots_adjust(left=0.06, right=0.99, bottom=0.12, top=0.86, wspace=0.25)
+    figure.suptitle(f"order-{view.order} n-gram model on Pride and Prejudice, {decoding}, {strategy};\n"
+                    f"generation {g}", fontsize=FONT)
+    figure.subplots_adjust(left=0.11, right=0.99, bottom=0.26, top=0.8, wspace=0.32)
 
 
 def lexical_widget():

@@ -17,8 +17,11 @@ from . import regression, strategies, validation
 from .widgets import PLAIN, book_widget, light_log_axis
 
 COLOURS = {"replace": "tab:red", "accumulate": "tab:green", "mix": "tab:blue"}
-FIGSIZE = (11, 4.6)
-"""Figure size of the static view and of the widget."""
+FIGSIZE = (8.5, 4.8)
+"""Figure size of the static view and of the widget: scaled to the page column (about 680 px),
+so that :data:`FONT` displays at about 9.5 pt."""
+FONT = 12
+"""Font size of every text of the figure (legends, ticks, labels, titles), in points."""
 RIDGE_GENERATIONS = (0, 5, 20)
 """The generations n whose final-ridge curves the right panel shows."""
 
@@ -75,21 +78,22 @@ def draw_regression(figure, view: RegressionView) -> None:
     """Left: test error against n for the three strategies. Right: final ridge error against lambda."""
     left, right = figure.subplots(1, 2)
     for name, colour in COLOURS.items():
-        label = name + (f" (f = {view.fraction:g})" if name == "mix" else "")
-        left.plot(view.generation, view.exact[name], color=colour, lw=1.8, label=label + ", exact")
-        left.plot(view.generation, view.simulated[name], color=colour, lw=0, marker="o", ms=3, alpha=0.6)
-    left.axhline(np.pi**2 / 6, color="grey", ls="--", lw=1)
-    left.text(0.02, np.pi**2 / 6, r"$\pi^2/6$", va="bottom", ha="left", color="grey", fontsize=10,
-              transform=left.get_yaxis_transform())
+        label = name + (f", $f = {view.fraction:g}$" if name == "mix" else "")
+        left.plot(view.generation, view.exact[name], color=colour, lw=1.8, label=label)
+        left.plot(view.generation, view.simulated[name], color=colour, lw=0, marker="o", ms=3.5, alpha=0.6)
+    left.axhline(np.pi**2 / 6, color="grey", ls="--", lw=1, label=r"$\pi^2/6$")
     if view.note:
-        left.text(0.02, 0.6, view.note, transform=left.transAxes, fontsize=9, color="tab:blue")
-    left.xaxis.set_major_locator(ticker.MaxNLocator(6))
-    left.set_xlabel("generation n", fontsize=11)
-    left.set_ylabel("test error / one-fit error", fontsize=11)
-    left.set_title(f"d = {view.dim}, T0 = {view.size}: exact (lines), simulated (dots)", fontsize=11)
-    left.legend(fontsize=9, loc="upper left", bbox_to_anchor=(0.0, 0.93), frameon=False)
+        # below the replace line, above the others
+        note = view.note.replace("needs ", "needs\n").replace(" (", "\n(")
+        left.text(0.97, 0.14, note, transform=left.transAxes, fontsize=FONT - 1, color="tab:blue", ha="right",
+                  va="bottom")
+    left.xaxis.set_major_locator(ticker.MaxNLocator(5))
+    left.set_xlabel("generation $n$", fontsize=FONT)
+    left.set_ylabel("test error / one-fit error", fontsize=FONT)
+    left.set_title(f"$d = {view.dim}$, $T_0 = {view.size}$\nexact (lines), simulated (dots)", fontsize=FONT)
+    left.legend(fontsize=FONT, loc="upper left", frameon=False, handlelength=1.5)
     for row, n in enumerate(RIDGE_GENERATIONS):
-        line, = right.plot(view.penalty, view.ridge[row], lw=1.8, label=f"n = {n}")
+        line, = right.plot(view.penalty, view.ridge[row], lw=1.8, label=f"$n = {n}$")
         best = np.argmin(view.ridge[row])
         right.plot(view.penalty[best], view.ridge[row, best], marker="o", color=line.get_color())
         right.axvline(view.best[row], color=line.get_color(), ls=":", lw=1)
@@ -97,14 +101,14 @@ def draw_regression(figure, view: RegressionView) -> None:
     light_log_axis(right.xaxis)
     right.xaxis.set_major_formatter(PLAIN)  # plain labels: mathtext tick labels cost a third of a redraw
     right.set_ylim(bottom=0)
-    right.set_xlabel("ridge penalty lambda", fontsize=11)
-    right.set_ylabel("test error of the final ridge fit", fontsize=11)
-    right.set_title("final ridge fit: minimum (dot), large-T optimum (dotted)", fontsize=11)
-    right.legend(fontsize=9, frameon=False)
+    right.set_xlabel(r"ridge penalty $\lambda$", fontsize=FONT)
+    right.set_ylabel("test error of the final ridge fit", fontsize=FONT)
+    right.set_title("final ridge fit: minimum (dot),\nlarge-$T$ optimum (dotted)", fontsize=FONT)
+    right.legend(fontsize=FONT, frameon=False, handlelength=1.5)
     for ax in (left, right):
-        ax.tick_params(labelsize=10)
+        ax.tick_params(labelsize=FONT)
         ax.grid(alpha=0.3)
-    figure.subplots_adjust(left=0.07, right=0.99, bottom=0.13, top=0.9, wspace=0.25)
+    figure.subplots_adjust(left=0.085, right=0.99, bottom=0.13, top=0.86, wspace=0.3)
 
 
 def regression_widget():
