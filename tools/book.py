@@ -33,7 +33,7 @@ STAMP = VENV / "requirements.sha256"
 
 COMMANDS = {
     "build": ["jupyter-book", "build", str(ROOT), "-W", "-n", "--keep-going"],
-    "test": ["python", "-m", "pytest"],
+    "test": ["python", "-m", "pytest", "--durations=15"],  # the slowest tests are listed at the end
     "bench": ["python", str(ROOT / "benchmarks" / "run.py")],
     "assign": ["python", str(ROOT / "tools" / "coursework.py"), "assign"],
     "grade": ["python", str(ROOT / "tools" / "coursework.py"), "grade"],
