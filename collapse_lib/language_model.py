@@ -30,6 +30,7 @@ expected collapse time, the distance to the real-data fit.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from pathlib import Path
 from typing import NamedTuple
@@ -184,6 +185,8 @@ def cross_entropy(weights, counts) -> float:
 
 def load_text(path) -> str:
     """Read a UTF-8 text file (one paragraph per line) and return its text; refuse an empty file."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise ValueError(f"path must be a file name (a str or a pathlib.Path), got {path!r}.")
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"path must name an existing text file, got {str(path)!r}.")
@@ -251,7 +254,7 @@ def draw_tokens(probabilities, size: int, n_chains: int, rng=0) -> np.ndarray:
     p = laws(probabilities)
     p2 = np.atleast_2d(p)
     size = validation.integer(size, "size", minimum=1)
-    n_chains = validation.integer(n_chains, "n_chains", minimum=1)
+    n_chains = validation.chains(n_chains, values_per_chain=p2.shape[0] * size)
     rng = validation.generator(rng)
     contexts, vocabulary = p2.shape
     shift = 2.0 * np.arange(contexts)
@@ -335,9 +338,14 @@ def simulate(probabilities, n_real: int, n_synthetic: int, generations: int, n_c
     n_real, n_synthetic = _sizes(n_real, n_synthetic)
     if n_real < 1:
         raise ValueError(f"n_real must be at least 1 (model 1 is fitted to real data), got {n_real}.")
-    generations = validation.integer(generations, "generations", minimum=1)
-    n_chains = validation.integer(n_chains, "n_chains", minimum=1)
+    generations = validation.generations(generations, minimum=1)
     window = validation.integer(window, "window", minimum=1)
+    contexts = np.atleast_2d(p).shape[0]
+    n_chains = validation.chains(n_chains, rows=generations + 1, values_per_chain=contexts * 5)
+    validation.chains(n_chains, values_per_chain=contexts * (n_real + n_synthetic * min(window, generations)))
+    for flag, value in (("keep_real", keep_real), ("distances", distances)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"{flag} must be True or False, got {value!r}.")
     if source not in ("last", "all"):
         raise ValueError(f"source must be 'last' or 'all', got {source!r}.")
     if not keep_real and n_synthetic < 1:
@@ -445,9 +453,11 @@ def simulate_corpus(probabilities, sizes, generations: int, n_chains: int = 1, r
     contexts, vocabulary = p.shape
     sizes = validation.sample_sizes(sizes, "sizes", minimum=1)
     if sizes.shape != (contexts,):
-        raise ValueError(f"sizes must have one entry per context, shape ({contexts},), got {sizes.shape}.")
-    generations = validation.integer(generations, "generations", minimum=1)
-    n_chains = validation.integer(n_chains, "n_chains", minimum=1)
+        raise ValueError(f"sizes must have one entry per context (per row of probabilities), shape ({contexts},), "
+                         f"got {sizes.shape}.")
+    generations = validation.generations(generations, minimum=1)
+    n_chains = validation.chains(n_chains, rows=generations + 1, values_per_chain=contexts * 5)
+    validation.chains(n_chains, values_per_chain=contexts * int(sizes.max()))
     rng = validation.generator(rng)
     longest = int(sizes.max())
     lengths = np.tile(sizes, n_chains)
@@ -478,6 +488,13 @@ def loop_generation(counts: list, size: int, random) -> list:
     linear inverse-CDF scan per drawn token, and the new count list. ``random`` is
     a ``random.Random``.
     """
+    array = counts_array(counts)
+    if array.ndim != 1 or not array.sum() > 0:
+        raise ValueError(f"counts must be one list of token counts (s,) with a positive total, got {counts!r}.")
+    size = validation.integer(size, "size", minimum=1)
+    if not callable(getattr(random, "random", None)):
+        raise ValueError(f"random must be a random.Random (with a random() method), got {random!r}.")
+    counts = [int(count) for count in array]
     cumulative, total = [], 0
     for count in counts:
         total += count
@@ -508,7 +525,7 @@ def collision_fully_synthetic(probabilities, n: int, generations: int) -> np.nda
     """
     p = laws(probabilities)
     n = validation.integer(n, "n", minimum=1)
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations)
     sizes = _constant(n, generations)
     rows = [1.0 - discrete.expected_heterozygosity(row, sizes) if row.size > 1 else np.ones(generations + 1)
             for row in np.atleast_2d(p)]
@@ -535,7 +552,7 @@ def collision_partially_synthetic(probabilities, n_real: int, n_synthetic: int, 
     1 - S_m = (1 - S_1) [(1 - a^2) + (a^2/n) lambda^(m-1)] / (1 - lambda), m >= 1.
     Shape (G + 1,) or (G + 1, C).
     """
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations)
     start, alpha, lam, noise = _partial_parameters(probabilities, n_real, n_synthetic)
     s0 = np.einsum("...k,...k->...", laws(probabilities), laws(probabilities))
     m = np.arange(1, generations + 1).reshape((-1,) + (1,) * np.ndim(start))
@@ -546,7 +563,7 @@ def collision_partially_synthetic(probabilities, n_real: int, n_synthetic: int, 
 def collision_partially_synthetic_recursion(probabilities, n_real: int, n_synthetic: int,
                                             generations: int) -> np.ndarray:
     """The same S_m from the recursion S_m = (1 - a^2) S_1 + a^2/n + a^2 (1 - 1/n) S_{m-1}, S_1 = 1/N + (1-1/N) S_0."""
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations)
     start, alpha, lam, noise = _partial_parameters(probabilities, n_real, n_synthetic)
     s0 = np.einsum("...k,...k->...", laws(probabilities), laws(probabilities))
     values = [np.asarray(s0, dtype=float)]
@@ -568,7 +585,7 @@ def distance_to_first(probabilities, n_real: int, n_synthetic: int, generations:
 
     p^(1) = Y/N is the model fitted to the real data alone; S_1 = 1/N + (1 - 1/N) S_0.
     """
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations)
     start, alpha, lam, noise = _partial_parameters(probabilities, n_real, n_synthetic)
     m = np.arange(generations + 1).reshape((-1,) + (1,) * np.ndim(start))
     steady = n_synthetic * (1.0 - start) / (n_real**2 + 2 * n_real * n_synthetic + n_synthetic)
@@ -615,7 +632,7 @@ def collapse_probability(probabilities, n: int, generations: int) -> np.ndarray:
     if p.ndim != 1:
         raise ValueError(f"probabilities must be one law of shape (s,), got shape {p.shape}.")
     n = validation.integer(n, "n", minimum=1)
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations)
     return fixation_by(p, n, generations).sum(axis=1)
 
 
@@ -625,7 +642,7 @@ def fixation_by(probabilities, n: int, generations: int) -> np.ndarray:
     if p.ndim != 1:
         raise ValueError(f"probabilities must be one law of shape (s,), got shape {p.shape}.")
     n = validation.integer(n, "n", minimum=1)
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations)
     return 1.0 - discrete.survival_probability(np.clip(1.0 - p, 0.0, 1.0), n, generations)
 
 
@@ -640,7 +657,7 @@ def collapse_probability_bounds(probabilities, n: int, generations: int) -> tupl
     if p.ndim != 1:
         raise ValueError(f"probabilities must be one law of shape (s,), got shape {p.shape}.")
     n = validation.integer(n, "n", minimum=1)
-    generations = validation.integer(generations, "generations", minimum=1)
+    generations = validation.generations(generations, minimum=1)
     gap = 1.0 - p @ p
     m = np.arange(1, generations + 1)
     if n == 1:

@@ -10,6 +10,9 @@ a = n / (N + n).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import sympy as sp
 
 from . import discrete_symbolic, validation
@@ -25,17 +28,54 @@ epsilon = sp.Symbol("epsilon", positive=True)
 s = sp.Symbol("s", positive=True, integer=True)
 S = sp.Function("S")
 
+MAX_GENERATION = 50
+"""Largest numeric generation m substituted into the exact forms (sympy simplifies their powers of m slowly)."""
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def _counts(counts, minimum: int) -> list:
+    """Token counts of one context: a sequence of whole numbers >= ``minimum``."""
+    if isinstance(counts, (str, bytes)) or not isinstance(counts, (Sequence, np.ndarray)):
+        raise ValueError(f"counts must be a sequence of token counts (whole numbers), got {counts!r}.")
+    return [validation.integer(k, "counts", minimum=minimum) for k in counts]
+
+
+def _collision(value, name: str):
+    """A collision probability ||p||^2 (or S_m, c): a symbol or a number in [0, 1], made exact."""
+    return validation.symbolic_real(value, name, minimum=0, maximum=1)
+
+
+def _size(value, name: str = "size"):
+    """A number of tokens n or N: a symbol or a whole number >= 1."""
+    return validation.symbolic_integer(value, name, minimum=1)
+
+
+def _alpha(value):
+    """The synthetic share a = n / (N + n): a symbol or a number in (0, 1]."""
+    return validation.symbolic_real(value, "alpha", minimum=0, maximum=1, strict=True)
+
+
+def _generation(value, minimum: int):
+    return validation.symbolic_integer(value, "generation", minimum=minimum, maximum=MAX_GENERATION)
+
 
 # ---------------------------------------------------------------- the classifier
 
 
 def cross_entropy(counts, weights=None):
     """-sum_k n_k log softmax(w)_k for one context with counts n_k and logits w_k (symbols w_1..w_s)."""
-    counts = [sp.Integer(validation.integer(k, "counts", minimum=0)) for k in counts]
+    counts = [sp.Integer(k) for k in _counts(counts, minimum=0)]
     if not counts:
         raise ValueError("counts must hold at least one token count (a non-empty vocabulary).")
     if weights is None:
         weights = sp.symbols(f"w1:{len(counts) + 1}", real=True)
+    else:
+        if isinstance(weights, (str, bytes)) or not isinstance(weights, (Sequence, np.ndarray)) \
+                or len(weights) != len(counts):
+            raise ValueError(f"weights must be a sequence of {len(counts)} logits (one per count), got {weights!r}.")
+        weights = [validation.symbolic_real(w, "weights") for w in weights]
     total = sp.log(sp.Add(*[sp.exp(w) for w in weights]))
     return sp.Add(*[k * (w - total) for k, w in zip(counts, weights)]) * -1, weights
 
@@ -47,7 +87,7 @@ def softmax_minimiser(counts) -> list:
     z_k = exp(w_k) the gradient equations T z_k / sum_j z_j = n_k are polynomial and
     sympy solves them. All counts must be positive (otherwise the infimum is not attained).
     """
-    counts = [validation.integer(k, "counts", minimum=1) for k in counts]
+    counts = _counts(counts, minimum=1)
     if len(counts) < 2:
         raise ValueError("counts must hold at least two positive token counts.")
     loss, weights = cross_entropy(counts)
@@ -63,6 +103,7 @@ def softmax_minimiser(counts) -> list:
 
 def softmax_hessian(counts):
     """Hessian of the cross-entropy in w: T (diag(q) - q q^T), q = softmax(w), positive semi-definite."""
+    counts = _counts(counts, minimum=0)
     loss, weights = cross_entropy(counts)
     return sp.hessian(loss, weights), weights
 
@@ -76,6 +117,7 @@ def collision_step_fully(size=n, previous=S0):
     Uses :func:`collapse_lib.discrete_symbolic.next_mass_moments`: E[q'^2] = q^2 + q(1 - q)/n,
     summed over k with sum_k q_k = 1 and sum_k q_k^2 = ``previous``.
     """
+    previous = _collision(previous, "previous")
     q = discrete_symbolic.q
     second = discrete_symbolic.next_mass_moments(size, q)[1]
     second = sp.expand(second)  # q^2 (1 - 1/n) + q/n
@@ -86,6 +128,8 @@ def collision_step_fully(size=n, previous=S0):
 
 def collision_fully_synthetic(generation=m, size=n, start=S0):
     """S_m = 1 - (1 - S_0)(1 - 1/n)^m: the solution of S_m = 1/n + (1 - 1/n) S_{m-1} (rsolve)."""
+    generation = _generation(generation, minimum=0)
+    size, start = _size(size), _collision(start, "start")
     k = sp.Symbol("k", integer=True, nonnegative=True)
     recursion = S(k + 1) - collision_step_fully(size, S(k))
     solution = sp.rsolve(recursion, S(k), {S(0): start})
@@ -94,7 +138,8 @@ def collision_fully_synthetic(generation=m, size=n, start=S0):
 
 def collapse_time_bounds(size=n, start=S0, support=None):
     """Lower bound 1 + sum_{m>=1} (1 - S_m)/(1 - 1/k) on E[tau], k = min(support, n), as a closed sum."""
-    k = sp.Symbol("k", positive=True) if support is None else support
+    size, start = _size(size), _collision(start, "start")
+    k = sp.Symbol("k", positive=True) if support is None else validation.symbolic_integer(support, "support", minimum=2)
     j = sp.Symbol("j", integer=True, positive=True)
     gap = (1 - start) * (1 - 1 / size) ** j
     return sp.simplify(1 + sp.summation(gap, (j, 1, sp.oo)).rewrite(sp.Piecewise) / (1 - 1 / k))
@@ -109,12 +154,16 @@ def collision_step_partial(previous, real=c, size=n, alpha=a):
     p^(m) = (1 - a) Y/N + a X/n, X ~ Mult(n, p^(m-1)); with c = ||Y/N||^2,
     (1 - a)^2 c + 2 a (1 - a) c + a^2 [previous + (1 - previous)/n].
     """
+    previous, real = _collision(previous, "previous"), _collision(real, "real")
+    size, alpha = _size(size), _alpha(alpha)
     return sp.expand((1 - alpha) ** 2 * real + 2 * alpha * (1 - alpha) * real
                      + alpha**2 * (previous + (1 - previous) / size))
 
 
 def collision_partially_synthetic(generation=m, size=n, alpha=a, first=S1):
     """Closed form of S_m for m >= 1 (rsolve of the recursion with S_1 = ``first``)."""
+    generation = _generation(generation, minimum=1)
+    size, alpha, first = _size(size), _alpha(alpha), _collision(first, "first")
     k = sp.Symbol("k", integer=True, positive=True)
     recursion = S(k + 1) - collision_step_partial(S(k), first, size, alpha)
     solution = sp.rsolve(recursion, S(k), {S(1): first})
@@ -123,23 +172,27 @@ def collision_partially_synthetic(generation=m, size=n, alpha=a, first=S1):
 
 def first_collision(real=N, start=S0):
     """S_1 = E||Y/N||^2 = 1/N + (1 - 1/N) S_0 (the fully synthetic step with n = N)."""
-    return collision_step_fully(real, start)
+    return collision_step_fully(_size(real, "real"), _collision(start, "start"))
 
 
 def collision_partial_factored(generation=m, size=n, alpha=a, first=S1):
     """The chapter's form: 1 - S_m = (1 - S_1)[(1 - a^2) + (a^2/n) lambda^(m-1)]/(1 - lambda), lambda = a^2(1 - 1/n)."""
+    generation = _generation(generation, minimum=1)
+    size, alpha, first = _size(size), _alpha(alpha), _collision(first, "first")
     lam = alpha**2 * (1 - 1 / size)
     return 1 - (1 - first) * ((1 - alpha**2) + alpha**2 / size * lam ** (generation - 1)) / (1 - lam)
 
 
 def collision_limit(size=n, alpha=a, first=S1):
     """lim_{m -> oo} S_m, for 0 < a < 1."""
+    size, alpha, first = _size(size), _alpha(alpha), _collision(first, "first")
     lam = alpha**2 * (1 - 1 / size)
     return sp.simplify(1 - (1 - first) * (1 - alpha**2) / (1 - lam))
 
 
 def distance_steady_state(real=N, size=n, first=S1):
     """lim E||p^(m) - p^(1)||_2^2 = (a^2/n)(1 - S_1)/(1 - lambda) with a = n/(N + n), simplified."""
+    real, size, first = _size(real, "real"), _size(size), _collision(first, "first")
     alpha = size / (real + size)
     lam = alpha**2 * (1 - 1 / size)
     return sp.factor(sp.simplify(alpha**2 / size * (1 - first) / (1 - lam)))
@@ -147,6 +200,13 @@ def distance_steady_state(real=N, size=n, first=S1):
 
 def max_synthetic(real=N, vocabulary=s, first=S1, tolerance=epsilon):
     """Solve s * (steady distance) = epsilon^2 for n: the largest synthetic sample keeping the L1 bound."""
+    real, vocabulary = _size(real, "real"), _size(vocabulary, "vocabulary")
+    first = _collision(first, "first")
+    tolerance = validation.symbolic_real(tolerance, "tolerance", minimum=0, strict=True)
     size = sp.Symbol("n", positive=True)
     equation = sp.Eq(vocabulary * distance_steady_state(real, size, first), tolerance**2)
-    return sp.simplify(sp.solve(equation, size)[0])
+    solutions = sp.solve(equation, size)
+    if not solutions:
+        raise ValueError(f"no synthetic sample size n > 0 brings s times the steady distance to tolerance^2 for "
+                         f"real = {real}, vocabulary = {vocabulary}, first = {first}, tolerance = {tolerance}.")
+    return sp.simplify(solutions[0])

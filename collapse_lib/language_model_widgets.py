@@ -47,6 +47,9 @@ def compute_language_model(vocabulary: int = 20, n: int = 20, n_real: int = 20, 
     """Simulate one context (Zipf law over s tokens) fully synthetically (n tokens per model) and
     partially synthetically (N real + n synthetic), with the closed forms of both."""
     vocabulary = validation.integer(vocabulary, "vocabulary", minimum=2)
+    generations = validation.generations(generations, minimum=1)
+    # two simulations of five (generations + 1, n_chains) summaries each: refused before allocating
+    n_chains = validation.chains(n_chains, rows=generations + 1, values_per_chain=10)
     p = discrete.zipf(vocabulary, exponent)
     rng = validation.generator(seed)
     fully = language_model.simulate_fully_synthetic(p, n, generations, n_chains, rng)

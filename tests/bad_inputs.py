@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import math
+import random
 import signal
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -169,11 +170,51 @@ GOOD_FOR: dict[str, dict[str, object]] = {
     "strategies_symbolic.mix_moments": {"generations": 2},
     "phenomenon.infinite_data_variances": {"trim": 2.0},
     "phenomenon_widgets.compute_sources": {"size": 20},
+    # language_model: n tokens per model (fully synthetic), N real + n synthetic (partially synthetic)
+    **{f"language_model.{name}": {"n": 5} for name in (
+        "collapse_probability", "collapse_probability_bounds", "collision_fully_synthetic",
+        "expected_collapse_time", "expected_collapse_time_bounds", "fixation_by", "simulate_fully_synthetic")},
+    **{f"language_model.{name}": {"n_real": 5, "n_synthetic": 4} for name in (
+        "collision_limit", "collision_partially_synthetic", "collision_partially_synthetic_recursion",
+        "distance_to_first", "l1_bound", "simulate_partially_synthetic")},
+    "language_model.simulate": {"n_real": 5, "n_synthetic": 4, "distances": True},
+    "language_model.max_synthetic": {"n_real": 5, "epsilon": 0.1},
+    "language_model.fit_counts": {"contexts": [0, 1, 0], "tokens": [1, 2, 0], "n_contexts": 2, "vocabulary": 3},
+    "language_model.fit_softmax": {"contexts": [0, 1, 0], "tokens": [1, 2, 0], "n_contexts": 2, "vocabulary": 3,
+                                   "steps": 5},
+    "language_model.cross_entropy": {"weights": [0.0, 0.5, 1.0], "counts": [1, 2, 3]},
+    "language_model.generate_text": {"probabilities": [[0.5, 0.5], [0.2, 0.8]], "start": 0, "length": 5},
+    "language_model.simulate_corpus": {"probabilities": [[0.5, 0.5], [0.2, 0.8]], "sizes": [5, 6]},
+    "language_model.loop_generation": {"counts": [3, 0, 2], "size": 5, "random": random.Random(0)},
+    "language_model_symbolic.cross_entropy": {"counts": [1, 2, 3]},
+    "language_model_symbolic.softmax_hessian": {"counts": [1, 2]},
+    "language_model_symbolic.softmax_minimiser": {"counts": [1, 2]},
 }
 """Good values that only make sense for one function (keyed ``module.function``)."""
 
-ALLOWED = {("phenomenon_widgets", "compute_sources", "size"): [INF], ("validation", "variance_denominator", "sizes"): [5]}
-"""Values a table calls bad that one function documents as meaningful (infinitely many points, one size)."""
+ALLOWED = {("phenomenon_widgets", "compute_sources", "size"): [INF], ("validation", "variance_denominator", "sizes"): [5],
+           # a next-token law may be a point mass on one token (s = 1, the collapsed state), and a (C, s)
+           # table holds one law per context: [[0.5, 0.5]] is one context
+           **{("language_model", name, "probabilities"): [[1.0], [[0.5, 0.5]]] for name in (
+               "laws", "collision", "collision_fully_synthetic", "collision_limit", "collision_partially_synthetic",
+               "collision_partially_synthetic_recursion", "distance_to_first", "l1_bound", "simulate",
+               "simulate_fully_synthetic", "simulate_partially_synthetic", "draw_tokens")},
+           **{("language_model", name, "probabilities"): [[1.0]] for name in (
+               "collapse_probability", "collapse_probability_bounds", "expected_collapse_time_bounds",
+               "fixation_by", "collapse_token_probability", "expected_collapse_time")}}
+"""Values a table calls bad that one function documents as meaningful (infinitely many points, one size,
+a point-mass law)."""
+
+
+def _same(value, allowed) -> bool:
+    """``value`` is the allowed value: the same object, an equal number or string, or an equal (nested) list."""
+    if value is allowed:
+        return True
+    if isinstance(value, np.ndarray) or isinstance(allowed, np.ndarray):
+        return False
+    if isinstance(value, list) or isinstance(allowed, list):
+        return type(value) is type(allowed) and repr(value) == repr(allowed)
+    return value == allowed
 
 EXPECTED_NAME = {
     ("validation", "value"): "the_argument", ("validation", "values"): "the_argument",
@@ -248,8 +289,7 @@ def cases(module_name, function_name, function) -> list[Case]:
             continue
         strict = parameter.name in BAD
         for value in BAD.get(parameter.name, GENERIC):
-            if any(value is allowed or value == allowed for allowed in ALLOWED.get((module_name, function_name, parameter.name), [])
-                   if not isinstance(value, (list, np.ndarray))):
+            if any(_same(value, allowed) for allowed in ALLOWED.get((module_name, function_name, parameter.name), [])):
                 continue
             out.append(Case(module_name, function_name, parameter.name, value, strict, {**base, parameter.name: value}))
     return out

@@ -8,6 +8,8 @@ sample standard errors are reliable at the sizes used here. Statistical tests
 draw randomness through ``seeding.rng`` and pass for any seed offset.
 """
 
+import random
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -358,3 +360,45 @@ def test_widget_view_is_consistent():
 def test_bad_input_raises_value_error_naming_the_argument(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: lm.load_text(float("nan")), "path"),
+    (lambda: lm.loop_generation(1.0, 5, random.Random(0)), "counts"),
+    (lambda: lm.loop_generation([1, 2], 0, random.Random(0)), "size"),
+    (lambda: lm.simulate([0.5, 0.5], 5, 4, 3, keep_real=float("nan")), "keep_real"),
+    (lambda: lm.simulate([0.5, 0.5], 5, 4, 3, n_chains=10**12), "n_chains"),
+    (lambda: lm.simulate([0.5, 0.5], 5, 4, 10**12), "generations"),
+    (lambda: lm.simulate_corpus([[0.5, 0.5]], [5, 6], 3), "probabilities"),
+    (lambda: lmw.compute_language_model(generations=10**12), "generations"),
+    (lambda: lmw.compute_language_model(n_chains=10**12), "n_chains"),
+    (lambda: lms.collision_fully_synthetic(generation=-1), "generation"),
+    (lambda: lms.collision_fully_synthetic(generation=10**6), "generation"),
+    (lambda: lms.collision_partially_synthetic(generation=0), "generation"),
+    (lambda: lms.collision_step_fully(previous=float("nan")), "previous"),
+    (lambda: lms.collision_step_partial(float("nan")), "previous"),
+    (lambda: lms.collision_step_partial(lms.S0, alpha=0.0), "alpha"),
+    (lambda: lms.distance_steady_state(real=float("nan")), "real"),
+    (lambda: lms.first_collision(start=float("nan")), "start"),
+    (lambda: lms.collapse_time_bounds(size=0), "size"),
+    (lambda: lms.collision_limit(size=0), "size"),
+    (lambda: lms.max_synthetic(real=float("nan")), "real"),
+    (lambda: lms.max_synthetic(first=1), "no synthetic sample size"),
+    (lambda: lms.cross_entropy(1.0), "counts"),
+    (lambda: lms.cross_entropy([1, 2], [0.5]), "weights"),
+    (lambda: lms.softmax_hessian(1.0), "counts"),
+    (lambda: lms.softmax_minimiser(1.0), "counts"),
+])
+def test_bad_arguments_of_the_net_are_refused_by_name(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
+
+
+def test_plain_numbers_give_exact_symbolic_results():
+    assert lms.collision_step_fully(5, 0.5) == sp.Rational(3, 5)
+    assert lms.first_collision(4, 0.25) == sp.Rational(7, 16)
+    assert lms.max_synthetic(10, 5, 0.5, 0.1) == sp.Rational(100, 229)
+    assert not lms.collision_fully_synthetic(3, 5, 0.5).has(sp.Float)
+    # a one-token law (a point mass) and a (C, s) table remain valid input
+    np.testing.assert_allclose(lm.collision([[0.5, 0.5]]), [0.5])
+    np.testing.assert_allclose(lm.laws([1.0]), [1.0])
