@@ -17,7 +17,9 @@ from matplotlib import ticker
 from . import discrete, language_model, validation
 from .widgets import PLAIN, book_widget
 
-FIGSIZE = (12, 4.6)
+FIGSIZE = (8.5, 5.4)
+FONT = 12
+"""Text size: 12 pt in an 8.5-inch figure shows at about 9.5 pt in the page column."""
 """Figure size of the static view and of the widget."""
 
 COLOURS = {"fully": "tab:red", "partially": "tab:blue", "true": "0.55"}
@@ -68,38 +70,38 @@ def draw_language_model(figure, view: LanguageModelView) -> None:
     """Left: S_m (simulated solid, exact dotted) and the collapsed fraction; right: token laws of one chain."""
     left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
     m = view.generation
-    left.plot(m, view.fully_simulated, color=COLOURS["fully"], lw=2, label=f"fully synthetic (n = {view.n})")
+    left.plot(m, view.fully_simulated, color=COLOURS["fully"], lw=2, label=f"fully synthetic ($n = {view.n}$)")
     left.plot(m, view.fully_exact, color="k", lw=1, ls=":")
     left.plot(m, view.partially_simulated, color=COLOURS["partially"], lw=2,
-              label=f"N = {view.n_real} real + n = {view.n} synthetic")
-    left.plot(m, view.partially_exact, color="k", lw=1, ls=":", label="exact S_m")
-    left.axhline(view.limit, color=COLOURS["partially"], lw=1, ls="--", label="limit S_inf")
-    left.plot(m, view.collapsed, color=COLOURS["fully"], lw=1.2, ls="-.", label="collapsed fraction, fully synthetic")
+              label=f"$N = {view.n_real}$ real + $n = {view.n}$ synthetic")
+    left.plot(m, view.partially_exact, color="k", lw=1, ls=":", label="exact $S_m$")
+    left.axhline(view.limit, color=COLOURS["partially"], lw=1, ls="--", label=r"limit $S_\infty$")
+    left.plot(m, view.collapsed, color=COLOURS["fully"], lw=1.2, ls="-.", label="collapsed fraction (fully synthetic)")
     left.plot(m, view.collapsed_exact, color="k", lw=1, ls=":")
     left.set_ylim(0, 1.02)
-    left.set_xlabel("generation m", fontsize=11)
-    left.set_ylabel(r"$S_m = E\,\|p^{(m)}\|^2$", fontsize=11)
+    left.set_xlabel("generation $m$", fontsize=FONT)
+    left.set_ylabel(r"$S_m = E\,\|p^{(m)}\|^2$", fontsize=FONT)
     # one legend above the left panel, where it covers no curve
-    left.legend(fontsize=9, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=3, frameon=False,
-                borderaxespad=0.0, handlelength=1.6, columnspacing=1.0)
+    left.legend(fontsize=FONT, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=1, frameon=False,
+                borderaxespad=0.0, handlelength=1.6)
     left.grid(alpha=0.3)
     left.xaxis.set_major_formatter(PLAIN)
     left.yaxis.set_major_formatter(PLAIN)
     k = np.arange(1, view.vocabulary + 1)
     # step lines, one artist per law: bars cost a redraw several times as much
-    right.plot(k, view.true_law, color=COLOURS["true"], lw=3, drawstyle="steps-mid", label="true law p")
+    right.plot(k, view.true_law, color=COLOURS["true"], lw=3, drawstyle="steps-mid", label="true law $p$")
     right.plot(k, view.fully_final, color=COLOURS["fully"], lw=1.6, drawstyle="steps-mid", label="fully synthetic")
     right.plot(k, view.partially_final, color=COLOURS["partially"], lw=1.6, drawstyle="steps-mid",
                label="partially synthetic")
-    right.set_xlabel("token (by true probability)", fontsize=11)
-    right.set_ylabel(f"probability in generation {m[-1]}", fontsize=11)
+    right.set_xlabel("token (by true probability)", fontsize=FONT)
+    right.set_ylabel(f"probability at generation {m[-1]}", fontsize=FONT)
     right.xaxis.set_major_locator(ticker.MaxNLocator(8, integer=True))
     right.yaxis.set_major_formatter(PLAIN)
-    right.legend(fontsize=9, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=3, frameon=False,
+    right.legend(fontsize=FONT, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=1, frameon=False,
                  borderaxespad=0.0)
     for ax in (left, right):
-        ax.tick_params(labelsize=10)
-    figure.subplots_adjust(left=0.06, right=0.99, bottom=0.12, top=0.84, wspace=0.22)
+        ax.tick_params(labelsize=FONT)
+    figure.subplots_adjust(left=0.09, right=0.99, bottom=0.1, top=0.64, wspace=0.3)
 
 
 def language_model_widget():
