@@ -116,10 +116,10 @@ def regression_widget():
     import ipywidgets as widgets
 
     controls = {
-        "size": widgets.IntSlider(value=40, min=12, max=400, description="T_0"),
+        "size": widgets.IntSlider(value=40, min=12, max=400, description="T₀"),
         "fraction": widgets.FloatSlider(value=0.5, min=0.05, max=0.95, step=0.05, description="real fraction f"),
         "dim": widgets.IntSlider(value=10, min=1, max=30, description="d"),
-        "noise": widgets.FloatSlider(value=1.0, min=0.1, max=4.0, step=0.1, description="sigma_0^2"),
+        "noise": widgets.FloatSlider(value=1.0, min=0.1, max=4.0, step=0.1, description="σ₀²"),
     }
     grid = {"size": [40, 30, 60, 100, 200, 400], "fraction": [0.5, 0.3, 0.7, 0.9]}
     return book_widget(compute_regression, draw_regression, controls, grid=grid, figsize=FIGSIZE)

@@ -240,7 +240,7 @@ def precomputed_figure(compute: Callable, draw: Callable, controls: dict, grid: 
     if others:
         note += " Fixed here: " + ", ".join(others) + "."
     note += " Open the chapter in Jupyter or Binder to move every control freely."
-    caption = ipywidgets.HTML(f'<p class="precomputed-note" style="font-size:0.85em;margin:0">{note}</p>')
+    caption = ipywidgets.HTML(f'<p class="precomputed-note" style="font-size:0.85em;line-height:1.4;margin:0">{note}</p>')
     for axis, slider in enumerate(sliders.values()):
         slider.add_class(f"collapse-axis-{axis}")
     box = ipywidgets.VBox([ipywidgets.HBox(list(sliders.values()), layout={"flex_flow": "row wrap"}), view, caption],
