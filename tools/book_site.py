@@ -18,14 +18,13 @@ Loaded by every ``jupyter-book build`` of this book, however it is started, it
    ``*.js`` Jupyter Book adds to every page (that loaded the widget scripts twice);
 4. drops sphinx-thebe's scripts (the book does not use thebe; its inline
    configuration was added twice and threw a JavaScript error on every page),
-   gives the bibliography MathJax, and maps ipywidgets' MathJax 2 typesetting
-   call onto MathJax 3 (``site_assets/widgets_mathjax3.js``).
+   and maps ipywidgets' MathJax 2 typesetting call onto MathJax 3
+   (``site_assets/widgets_mathjax3.js``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -36,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import cell_budget  # noqa: E402  (a sibling module of this file)
+from collapse_lib.widgets import STATIC_ENVIRONMENT  # noqa: E402
 
 ASSETS = HERE / "site_assets"
 VENDOR = "book_vendor"  # not "vendor": the theme has its own _static/vendor/
@@ -45,7 +45,7 @@ MATHJAX = f"{VENDOR}/mathjax/tex-mml-chtml.js"
 # which are all the book uses
 HTML_MANAGER = f"{VENDOR}/html-manager/embed.js"
 WIDGETS_MATHJAX3 = f"{VENDOR}/widgets_mathjax3.js"  # our own: ipywidgets' MathJax 2 call on MathJax 3
-COPIED = {  # node_modules path -> path under _static/vendor
+COPIED = {  # node_modules folder -> folder under _static/book_vendor
     "mathjax/es5": "mathjax",
     "@jupyter-widgets/html-manager/dist": "html-manager",
 }
@@ -86,17 +86,12 @@ def stage_static(modules: Path, static: Path) -> None:
     if target.exists():
         shutil.rmtree(target)
     for source, name in COPIED.items():
-        origin, destination = modules / source, target / name
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        if origin.is_dir():
-            shutil.copytree(origin, destination)
-        else:
-            shutil.copy2(origin, destination)
+        shutil.copytree(modules / source, target / name)
     shutil.copy2(ASSETS / "widgets_mathjax3.js", static / WIDGETS_MATHJAX3)
 
 
 def on_config_inited(app, config) -> None:
-    os.environ["COLLAPSE_BOOK_STATIC"] = "1"  # inherited by every kernel the build starts
+    os.environ[STATIC_ENVIRONMENT] = "1"  # inherited by every kernel the build starts
     cell_budget.install_in_jupyter_cache()
     # node_modules are cached beside the sources (once per lock file), whatever --path-output says
     modules = install_assets(Path(app.srcdir) / "_build" / ".site_assets")
@@ -116,7 +111,7 @@ def script_name(script) -> str:
 
 
 def adjust_scripts(app, pagename, templatename, context, doctree) -> None:
-    """Per page: drop sphinx-thebe's scripts; give the bibliography MathJax.
+    """Per page: drop sphinx-thebe's scripts.
 
     The book has no thebe cells (``launch_buttons.thebe: false``), but sphinx-thebe
     added its inline configuration twice, a JavaScript error on every page.
@@ -131,23 +126,6 @@ def adjust_scripts(app, pagename, templatename, context, doctree) -> None:
             continue
         kept.append(script)
     scripts[:] = kept
-    if pagename.endswith("bibliography") and not any(script_name(script).endswith(MATHJAX) for script in scripts):
-        maths_for_bibliography(app)
-
-
-def maths_for_bibliography(app) -> None:
-    """Typeset the maths in the bibliography's titles (``$\\pi^2/6$``).
-
-    Sphinx loads MathJax only on pages with maths nodes; pybtex writes a title's maths
-    as text between dollars. This page gets MathJax with the book's macros and ``$``
-    as an inline delimiter too.
-    """
-    config = json.loads(json.dumps(app.config.mathjax3_config or {}))
-    config.setdefault("tex", {})["inlineMath"] = [["$", "$"], ["\\(", "\\)"]]
-    # myst marks a page without maths nodes mathjax_ignore; the citations are processed all the same
-    config.setdefault("options", {})["processHtmlClass"] = "tex2jax_process|mathjax_process|math|citation"
-    app.add_js_file(None, body=f"window.MathJax = {json.dumps(config)};", priority=500)
-    app.add_js_file(MATHJAX, loading_method="defer", priority=500)
 
 
 def setup(app):
