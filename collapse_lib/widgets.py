@@ -115,11 +115,12 @@ def static_site() -> bool:
     return os.environ.get(STATIC_ENVIRONMENT, "") == "1"
 
 
-def _figure_box(controls, image):
+def _figure_box(controls, *below):
+    """The controls in a wrapping row, with the figure (and any caption) below them."""
     import ipywidgets
 
     row = ipywidgets.HBox(list(controls), layout={"flex_flow": "row wrap"})
-    return ipywidgets.VBox([row, image], layout={"max_width": "100%"})
+    return ipywidgets.VBox([row, *below], layout={"max_width": "100%"})
 
 
 def _image_widget(value: bytes, image_format: str):
@@ -243,8 +244,7 @@ def precomputed_figure(compute: Callable, draw: Callable, controls: dict, grid: 
     caption = ipywidgets.HTML(f'<p class="precomputed-note" style="font-size:0.85em;line-height:1.4;margin:0">{note}</p>')
     for axis, slider in enumerate(sliders.values()):
         slider.add_class(f"collapse-axis-{axis}")
-    box = ipywidgets.VBox([ipywidgets.HBox(list(sliders.values()), layout={"flex_flow": "row wrap"}), view, caption],
-                          layout={"max_width": "100%"})
+    box = _figure_box(sliders.values(), view, caption)
     box.add_class("collapse-precomputed")
     box.links = links  # keep the links referenced with their box
     box.sliders, box.stack, box.grid = sliders, view, grid
