@@ -19,6 +19,7 @@ from string import ascii_lowercase
 
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
+from pybtex.style.sorting.author_year_title import SortingStyle as AuthorYearTitleSorting
 
 _YEAR = re.compile(r"^\s*(\d{4})")
 
@@ -61,7 +62,20 @@ class AuthorYearLabelStyle(BaseLabelStyle):
             yield base + suffix
 
 
+class AuthorYearSorting(AuthorYearTitleSorting):
+    """pybtex's author, year, title order, with the braces of a name left out of its sort key.
+
+    A corporate author is braced so that BibTeX does not split it into first and last names,
+    ``{Contributeurs de Wikipédia}``; with the brace in its key it sorted after Z ('{' follows the
+    letters), while its label reads "Contributeurs de Wikipédia". It now sorts under C.
+    """
+
+    def person_key(self, person) -> str:
+        return super().person_key(person).replace("{", "").replace("}", "")
+
+
 class AuthorYearStyle(PlainStyle):
     """pybtex's plain style (sorted by author, year, title) with author-year labels."""
 
     default_label_style = AuthorYearLabelStyle
+    default_sorting_style = AuthorYearSorting

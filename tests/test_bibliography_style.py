@@ -22,8 +22,18 @@ def test_labels_are_author_year_as_in_the_text():
     assert found["shumailov2024nature"] == "Shumailov et al., 2024"
     assert found["dey2024universality"] == "Dey and Donoho, 2024"
     assert found["cochran1934quadratic"] == "Cochran, 1934"
-    assert found["wikipedia2024effondrement"] == "Contributeurs de Wikipédia, 2024"
+    # the version of the article the book grew from is undated: no year is invented for it
+    assert found["wikipedia2024effondrement"] == "Contributeurs de Wikipédia, n.d."
     assert len(set(found.values())) == len(found), "two entries share a label"
+
+
+def test_a_braced_corporate_author_sorts_by_its_name_not_after_z():
+    entries = parse_file(str(ROOT / "references.bib")).entries
+    ordered = [entry.key for entry in AuthorYearStyle().sort(entries.values())]
+    wikipedia = ordered.index("wikipedia2024effondrement")
+    # "contributeurs de wikipédia" falls between Cochran and Covington, far from the end
+    assert ordered[wikipedia - 1] == "cochran1934quadratic", ordered[wikipedia - 1]
+    assert ordered[wikipedia + 1] == "covington2010mattr", ordered[wikipedia + 1]
 
 
 def test_same_authors_and_year_get_a_and_b_in_the_list_and_in_the_year_field():
