@@ -8,6 +8,8 @@ closed forms, :func:`draw_zipf_collapse` draws them on three panels of a figure,
 
 from __future__ import annotations
 
+import functools
+
 from typing import NamedTuple
 
 import numpy as np
@@ -20,7 +22,11 @@ FIGSIZE = (13, 3.8)
 """Size of the widget's figure, in inches (three panels side by side)."""
 
 STACKED_FIGSIZE = (7.5, 10)
-"""Size of the static figure with the three panels stacked (``draw_zipf_collapse(..., stacked=True)``)."""
+"""Size of the figure with the three panels stacked (``draw_zipf_collapse(..., stacked=True)``): the
+static figure and the widget, so that at the width of a page column :data:`FONT` displays at about 10 pt."""
+
+FONT = 12
+"""Font size of the panels' titles, axis labels and tick labels, in points (their coloured labels: one less)."""
 
 
 """Tick labels as plain text (1e-05, 100): mathtext labels cost more than the rest of a redraw."""
@@ -98,8 +104,9 @@ def draw_zipf_collapse(figure, data: ZipfCollapse, stacked: bool = False) -> Non
     for axis in (rank_ax.xaxis, rank_ax.yaxis):
         light_log_axis(axis)
         axis.set_major_formatter(PLAIN)
-    rank_ax.set(xlabel="original rank $k$", ylabel="frequency $p_k$")
-    rank_ax.set_title("rank-frequency", y=1.0)
+    rank_ax.set_xlabel("original rank $k$", fontsize=FONT)
+    rank_ax.set_ylabel("frequency $p_k$", fontsize=FONT)
+    rank_ax.set_title("rank-frequency", y=1.0, fontsize=FONT)
     _labels(rank_ax, [("line: generation 0", "0.3"), (f"dots: generation {n}, one chain", "C3"),
                       ("dotted: 1/M", "C0")], "lower left")
 
@@ -114,9 +121,10 @@ def draw_zipf_collapse(figure, data: ZipfCollapse, stacked: bool = False) -> Non
     light_log_axis(count_ax.yaxis)
     count_ax.yaxis.set_major_formatter(PLAIN)
     low = min(data.survivors.min(), data.survivors_lower[-1]) / vocabulary
-    count_ax.set(xlabel="generation $n$", ylabel="fraction of vocabulary alive", xlim=(0, max(n, 1)),
-                 ylim=(0.7 * low, 1.3))
-    count_ax.set_title("surviving vocabulary", y=1.0)
+    count_ax.set(xlim=(0, max(n, 1)), ylim=(0.7 * low, 1.3))
+    count_ax.set_xlabel("generation $n$", fontsize=FONT)
+    count_ax.set_ylabel("fraction of vocabulary alive", fontsize=FONT)
+    count_ax.set_title("surviving vocabulary", y=1.0, fontsize=FONT)
     _labels(count_ax, [(f"{data.survivors.shape[1]} chains, their mean", "C3"),
                        ("dashed: lower bound on E", "k"), ("dot: exact E, n = 1", "k")], "upper right")
 
@@ -125,13 +133,17 @@ def draw_zipf_collapse(figure, data: ZipfCollapse, stacked: bool = False) -> Non
     mass_ax.axhline(data.tail_expected, color="C0", ls=":", lw=1)
     mass_ax.plot(generations, data.lost_mass.mean(axis=1), color="C2")
     top = max(0.05, 1.6 * max(data.tail_mass.max(), data.lost_mass.max()))
-    mass_ax.set(xlabel="generation $n$", ylabel="probability mass", xlim=(0, max(n, 1)), ylim=(0, top))
-    mass_ax.set_title("tail ($p_k < 1/M$) and lost mass", y=1.0)
+    mass_ax.set(xlim=(0, max(n, 1)), ylim=(0, top))
+    mass_ax.set_xlabel("generation $n$", fontsize=FONT)
+    mass_ax.set_ylabel("probability mass", fontsize=FONT)
+    mass_ax.set_title("tail ($p_k < 1/M$) and lost mass", y=1.0, fontsize=FONT)
     _labels(mass_ax, [("tail mass: chains, median, E (dotted)", "C0"),
                       ("lost original mass, mean", "C2")], "upper left")
     # every tick is two lines and a text: few ticks make a fast redraw
     for axis in (count_ax.xaxis, mass_ax.xaxis, mass_ax.yaxis):
         axis.set_major_locator(MaxNLocator(4, steps=[1, 2, 2.5, 5, 10]))
+    for ax in (rank_ax, count_ax, mass_ax):
+        ax.tick_params(labelsize=FONT)
 
 
 def _labels(ax, entries, corner: str) -> None:
@@ -140,7 +152,7 @@ def _labels(ax, entries, corner: str) -> None:
     x, align = (0.97, "right") if corner.endswith("right") else (0.03, "left")
     for k, (text, colour) in enumerate(entries):
         y = 0.94 - 0.08 * k if top else 0.05 + 0.08 * (len(entries) - 1 - k)
-        ax.text(x, y, text, color=colour, fontsize="small", ha=align, va="top" if top else "bottom", transform=ax.transAxes)
+        ax.text(x, y, text, color=colour, fontsize=FONT - 1, ha=align, va="top" if top else "bottom", transform=ax.transAxes)
 
 
 def _chains(generations: np.ndarray, values: np.ndarray, colour: str):
@@ -152,9 +164,10 @@ def zipf_collapse_widget():
     """Sliders for vocabulary size, Zipf exponent, sample size and generations."""
     import ipywidgets as widgets
 
-    return book_widget(compute_zipf_collapse, draw_zipf_collapse, {
+    # stacked, as the static figure: side by side, the panels' text would be too small to read on a page
+    return book_widget(compute_zipf_collapse, functools.partial(draw_zipf_collapse, stacked=True), {
         "vocabulary": widgets.IntSlider(value=2000, min=1000, max=10000, step=500, description="V"),
         "exponent": widgets.FloatSlider(value=1.1, min=0.5, max=2.0, step=0.05, description="s"),
         "size": widgets.IntSlider(value=1000, min=100, max=5000, step=100, description="M"),
         "generations": widgets.IntSlider(value=30, min=1, max=50, description="n"),
-    }, grid={"exponent": (0.5, 0.8, 1.1, 1.4, 1.7, 2.0), "size": (100, 300, 1000, 2000, 5000)}, figsize=FIGSIZE)
+    }, grid={"exponent": (0.5, 0.8, 1.1, 1.4, 1.7, 2.0), "size": (100, 300, 1000, 2000, 5000)}, figsize=STACKED_FIGSIZE)

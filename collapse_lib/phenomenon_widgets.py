@@ -23,8 +23,12 @@ from scipy import stats
 from . import phenomenon, validation
 from .widgets import chains_collection, book_widget
 
-FIGSIZE = (9, 3.4)
-"""Figure size of the widget and of its static default view, in inches."""
+FIGSIZE = (8.5, 3.9)
+"""Figure size of the widget and of its static default view, in inches: scaled to the page
+column (about 680 px), so that :data:`FONT` displays at about 9.5 pt."""
+
+FONT = 12
+"""Font size of every text of the figure (ticks, labels, titles, legend), in points."""
 
 SIZES = (math.inf, 5, 10, 20, 50, 100)
 """Points per generation offered by the widget (inf = infinitely many)."""
@@ -45,6 +49,8 @@ class SourcesView(NamedTuple):
     data_density: np.ndarray      # density of the real data (the mixture)
     shown: np.ndarray             # generations whose fitted density is drawn
     fitted_densities: np.ndarray  # shape (len(shown), len(grid)), the typical run
+    spikes: np.ndarray            # True where that fit is narrower than the grid: drawn as a vertical line
+    centres: np.ndarray           # the typical run's fitted means at the shown generations
 
 
 def _finite_or_none(value):
@@ -81,8 +87,9 @@ def compute_sources(size=20, separation: float = 2.0, trim=math.inf, generations
     grid = np.linspace(min(-separation - 4.0, (centres - 4 * scales).min()),
                        max(separation + 4.0, (centres + 4 * scales).max()), 300)
     fitted = stats.norm.pdf(grid[None, :], centres[:, None], scales[:, None])
+    spikes = scales < 2 * (grid[1] - grid[0])  # the grid would miss the peak, or all of it
     return SourcesView(np.arange(generations + 1), low, median, high, infinite, grid,
-                       phenomenon.mixture_pdf(grid, *mixture), shown, fitted)
+                       phenomenon.mixture_pdf(grid, *mixture), shown, fitted, spikes, centres)
 
 
 def draw_sources(figure, view: SourcesView) -> None:
@@ -93,32 +100,42 @@ def draw_sources(figure, view: SourcesView) -> None:
     the right panel in log10 units on a linear axis.
     """
     left, right = figure.subplots(1, 2)
-    figure.subplots_adjust(left=0.07, right=0.985, bottom=0.16, top=0.91, wspace=0.22)
+    # the right margin leaves room for the last tick label of the generation axis
+    figure.subplots_adjust(left=0.09, right=0.965, bottom=0.17, top=0.9, wspace=0.3)
     left.fill_between(view.grid, view.data_density, color="0.82", lw=0)
     colours = colormaps["plasma"](np.linspace(0.0, 0.8, len(view.shown)))
-    left.add_collection(chains_collection(view.grid, view.fitted_densities.T, colors=colours, linewidths=1.6))
+    smooth = ~view.spikes
+    left.add_collection(chains_collection(view.grid, view.fitted_densities[smooth].T, colors=colours[smooth],
+                                          linewidths=1.6))
+    # a fit narrower than the grid is a spike: a vertical line at its mean, as high as the panel
+    for centre, colour in zip(view.centres[view.spikes], colours[view.spikes]):
+        left.axvline(centre, color=colour, lw=1.6)
     left.set_xlim(view.grid[0], view.grid[-1])
-    # the whole of the narrowest fitted density, however high its spike
-    top = max(view.data_density.max(), view.fitted_densities.max(), 0.5)
+    # the whole of the narrowest drawn density, however high its peak
+    top = max(view.data_density.max(), view.fitted_densities[smooth].max(initial=0.0), 0.5)
     left.set_ylim(0, 1.08 * top)
-    left.set_xlabel("$x$")
-    left.set_ylabel("density")
+    left.set_xlabel("$x$", fontsize=FONT)
+    left.set_ylabel("density", fontsize=FONT)
     # one legend entry per drawn generation (cheap proxy lines: the densities are one LineCollection)
     handles = [Line2D([], [], color=colour, lw=1.6) for colour in colours]
-    left.legend(handles, [f"$n = {n}$" for n in view.shown], loc="upper right",
-                fontsize=12, handlelength=1.2, borderaxespad=0.3, title="typical run", title_fontsize=12)
-    left.set_title("grey: the data $P_0$", fontsize="medium")
+    left.legend(handles, [f"$n = {n}$" + (" (spike)" if spike else "") for n, spike in zip(view.shown, view.spikes)],
+                loc="upper right",
+                fontsize=FONT - 1, handlelength=1.2, borderaxespad=0.3, labelspacing=0.3,
+                title="typical run", title_fontsize=FONT - 1)
+    left.set_title("grey: the data $P_0$", fontsize=FONT)
 
     logs = [np.log10(values) for values in (view.low, view.median, view.high, view.infinite)]
     right.fill_between(view.generations, logs[0], logs[2], color="C0", alpha=0.25, lw=0)
     right.plot(view.generations, logs[1], color="C0", lw=1.8)
     right.plot(view.generations, logs[3], "k--", lw=1.2)
     right.set_xlim(0, view.generations[-1])
-    right.set_xlabel("generation $n$")
-    right.set_ylabel(r"$\log_{10}\,\sigma_n^2$")
-    right.set_title(r"median, 10–90% of runs; dashed: $M = \infty$", fontsize="medium")
+    right.set_xlabel("generation $n$", fontsize=FONT)
+    right.set_ylabel(r"$\log_{10}\,\sigma_n^2$", fontsize=FONT)
+    right.set_title(r"median, 10–90% of runs; dashed: $M = \infty$", fontsize=FONT)
     for axis in (left.xaxis, left.yaxis, right.xaxis, right.yaxis):
         axis.set_major_locator(MaxNLocator(4))
+    for ax in (left, right):
+        ax.tick_params(labelsize=FONT)
 
 
 def sources_widget():
