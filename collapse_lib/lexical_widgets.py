@@ -119,7 +119,7 @@ def draw_lexical(figure, view: LexicalView) -> None:
         ax.grid(alpha=0.3)
     for ax in (left, middle, right):
         ax.tick_params(labelsize=FONT)
-    decoding = f"$T = {view.temperature:g}$" + (f", top-{view.top_k}" if view.top_k else "")
+    decoding = rf"temperature $\tau = {view.temperature:g}$" + (f", top-{view.top_k}" if view.top_k else "")
     strategy = "replace" if view.real_share == 0 else f"mix, real share {view.real_share:g}"
     figure.suptitle(f"order-{view.order} n-gram model on Pride and Prejudice, {decoding}, {strategy};\n"
                     f"generation {g}", fontsize=FONT)
