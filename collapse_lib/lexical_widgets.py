@@ -113,13 +113,21 @@ def draw_lexical(figure, view: LexicalView) -> None:
     right.plot(x, history.perplexity, color="black", lw=1, alpha=0.35)
     right.plot(x[:g + 1], history.perplexity[:g + 1], color="black", lw=2, marker="o", ms=3)
     right.set_title("held-out perplexity", fontsize=FONT)
+    # log scale: a low temperature takes the perplexity from about 10^2 to 10^7, and a linear axis
+    # then shows the first generations as a flat line at 0 with a tiny "1e7" offset label
+    right.set_yscale("log")
+    wide = history.perplexity.max() > 100 * history.perplexity.min()  # decades only, else 1-2-5 ticks
+    right.yaxis.set_major_locator(ticker.LogLocator(subs=(1.0,) if wide else (1.0, 2.0, 5.0), numticks=12))
+    right.yaxis.set_minor_locator(ticker.NullLocator())
+    right.yaxis.set_major_formatter(ticker.FuncFormatter(
+        lambda value, _: f"$10^{{{round(np.log10(value))}}}$" if wide else f"{value:g}"))
     for ax in (middle, right):
         ax.set_xlabel("generation", fontsize=FONT)
         ax.xaxis.set_major_locator(ticker.MaxNLocator(5, integer=True))
         ax.grid(alpha=0.3)
     for ax in (left, middle, right):
         ax.tick_params(labelsize=FONT)
-    decoding = f"$T = {view.temperature:g}$" + (f", top-{view.top_k}" if view.top_k else "")
+    decoding = rf"temperature $\tau = {view.temperature:g}$" + (f", top-{view.top_k}" if view.top_k else "")
     strategy = "replace" if view.real_share == 0 else f"mix, real share {view.real_share:g}"
     figure.suptitle(f"order-{view.order} n-gram model on Pride and Prejudice, {decoding}, {strategy};\n"
                     f"generation {g}", fontsize=FONT)

@@ -63,7 +63,8 @@ def compute_regression(size: int = 40, fraction: float = 0.5, dim: int = 10, noi
         except ValueError:
             exact[name] = simulated[name] = np.full(generations + 1, np.nan)
             real = strategies.real_count(size, fraction)
-            note = f"mix needs K and S >= d + 2 = {dim + 2} (here K = {real}, S = {size - real})"
+            note = (f"mix needs $K, T_0 - K \\geq d + 2 = {dim + 2}$"
+                    f" (here $K = {real}$, $T_0 - K = {size - real}$)")
     penalty = np.geomspace(1e-3, 100.0, 30)
     signal = 1.0 / dim
     ridge = np.array([regression.ridge_error(penalty, n, dim, size, size, noise, noise, signal, n_spectra=100,
