@@ -89,10 +89,12 @@ def draw_strategies(figure, view: StrategyView) -> None:
         ax.xaxis.set_major_locator(ticker.MaxNLocator(5))  # every tick costs a redraw a few ms
         ax.tick_params(labelsize=10)
         ax.grid(alpha=0.3)
+    # at least a decade on the variance axis, so that it always carries two labelled ticks
+    middle.set_ylim(min(middle.get_ylim()[0], 0.1), max(middle.get_ylim()[1], 1.2))
     # one legend above the panels, where it covers no data
     figure.legend(*left.get_legend_handles_labels(), loc="upper center", ncol=2, fontsize=12, frameon=False,
                   title=f"$M = {view.size}$, {view.estimator} estimator", title_fontsize=12)
-    figure.subplots_adjust(left=0.09, right=0.99, bottom=0.11, top=0.69, wspace=0.45)
+    figure.subplots_adjust(left=0.09, right=0.99, bottom=0.11, top=0.72, wspace=0.45)
 
 
 def strategies_widget():
