@@ -94,7 +94,7 @@ def draw_spectrum(figure, data: SpectrumView) -> None:
                    ha="right", fontsize=11)
     for ax in (left, right):
         ax.locator_params(nbins=5)
-    figure.subplots_adjust(left=0.07, right=0.99, bottom=0.14, top=0.91, wspace=0.25)
+    figure.subplots_adjust(left=0.09, right=0.99, bottom=0.14, top=0.91, wspace=0.25)
 
 
 def spectrum_widget():
