@@ -21,7 +21,7 @@ from . import multivariate, schedules, validation
 from .widgets import chains_collection, book_widget
 
 CONDITION_POINTS = 40
-FIGSIZE = (10, 3.6)
+FIGSIZE = (8.5, 3.8)
 
 
 class SpectrumView(NamedTuple):
@@ -90,11 +90,11 @@ def draw_spectrum(figure, data: SpectrumView) -> None:
               title="the spectrum spreads")
     right.legend(fontsize=12, loc="upper left")
     if data.truncated:
-        right.text(0.98, 0.03, f"stopped at n = {n[-1]}:\nbeyond, cond may pass 1e24", transform=right.transAxes,
-                   ha="right", fontsize=8)
+        right.text(0.98, 0.03, f"stopped at $n = {n[-1]}$:\nbeyond, cond may pass $10^{{24}}$", transform=right.transAxes,
+                   ha="right", fontsize=11)
     for ax in (left, right):
         ax.locator_params(nbins=5)
-    figure.subplots_adjust(left=0.07, right=0.99, bottom=0.14, top=0.91, wspace=0.25)
+    figure.subplots_adjust(left=0.09, right=0.99, bottom=0.14, top=0.91, wspace=0.25)
 
 
 def spectrum_widget():

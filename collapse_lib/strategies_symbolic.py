@@ -34,8 +34,8 @@ from .gaussian_symbolic import M, n, sigma
 k = sp.Symbol("k", positive=True, integer=True)
 """Generation index inside sums and products."""
 
-phi = sp.Symbol("phi", nonnegative=True)
-"""The realised fraction of real data K / M in each generation's training set."""
+phi = sp.Symbol("varphi", nonnegative=True)
+"""The realised fraction of real data K / M in each generation's training set (printed as the book's varphi)."""
 
 x, v = sp.symbols("x v", nonnegative=True)
 """x = E[(mu_i - mu)^2] and v = E[sigma_i^2] of the mix recursion."""
@@ -194,7 +194,7 @@ def accumulate_mean_error_bound(size=M):
 
 
 def mix_transition(fraction=phi, size=M, estimator: str = "unbiased"):
-    """(A, c) with (x_{i+1}, v_{i+1}) = A (x_i, v_i) + c sigma^2 under mixing.
+    """(A, h) with (x_{i+1}, v_{i+1}) = A (x_i, v_i) + h sigma^2 under mixing.
 
     Derived from the pooled fit on K = phi M real and S = (1 - phi) M synthetic points:
       x' = (1 - phi)^2 x + (phi sigma^2 + (1 - phi) v) / M,

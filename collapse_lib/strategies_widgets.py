@@ -19,8 +19,9 @@ from .widgets import PLAIN, estimator_control, book_widget, light_log_axis
 
 LABELS = {"replace": "replace", "mix": "mix", "accumulate": "accumulate", "grow": "replace, growing $M_i$"}
 COLOURS = {"replace": "tab:red", "mix": "tab:blue", "accumulate": "tab:green", "grow": "tab:purple"}
-FIGSIZE = (12, 5)
-"""Figure size of the static view and of the widget."""
+FIGSIZE = (8.5, 5.4)
+"""Figure size of the static view and of the widget: shown at the page column's width (about
+620 px), an 8.5-inch figure keeps its 12-point legend at 9 points or more as displayed."""
 
 
 class StrategyView(NamedTuple):
@@ -72,11 +73,11 @@ def draw_strategies(figure, view: StrategyView) -> None:
         middle.plot(n, view.expected_variance[row, 1:], color=colour, lw=1.2, ls=":")
         right.plot(n, view.w2sq[row, 1:], color=colour, lw=1.8)
     left.axhline(np.pi**2 / 6, color="grey", ls="--", lw=1)
-    left.text(0.98, np.pi**2 / 6, r"$\pi^2/6$", va="bottom", ha="right", color="grey", fontsize=10,
+    left.text(0.98, np.pi**2 / 6, r"$\pi^2/6$", va="bottom", ha="right", color="grey", fontsize=11,
               transform=left.get_yaxis_transform())
     left.set_title("mean error", fontsize=12)
     left.set_ylabel(r"$M\,\mathbb{E}[(\mu_n-\mu)^2]/\sigma^2$ (exact)", fontsize=11)
-    middle.set_title("fitted variance: median (solid), mean (dotted)", fontsize=11)
+    middle.set_title("fitted variance\nmedian (solid), mean (dotted)", fontsize=11)
     middle.set_ylabel(r"$\sigma_n^2/\sigma^2$", fontsize=11)
     right.set_title(r"$W_2^2$ to the data law", fontsize=12)
     right.set_ylabel(r"$M\,\mathbb{E}[W_2^2]/\sigma^2$ (simulated)", fontsize=11)
@@ -88,10 +89,12 @@ def draw_strategies(figure, view: StrategyView) -> None:
         ax.xaxis.set_major_locator(ticker.MaxNLocator(5))  # every tick costs a redraw a few ms
         ax.tick_params(labelsize=10)
         ax.grid(alpha=0.3)
+    # at least a decade on the variance axis, so that it always carries two labelled ticks
+    middle.set_ylim(min(middle.get_ylim()[0], 0.1), max(middle.get_ylim()[1], 1.2))
     # one legend above the panels, where it covers no data
-    figure.legend(*left.get_legend_handles_labels(), loc="upper center", ncol=4, fontsize=13, frameon=False,
-                  title=f"$M = {view.size}$, {view.estimator} estimator", title_fontsize=13)
-    figure.subplots_adjust(left=0.065, right=0.99, bottom=0.12, top=0.76, wspace=0.33)
+    figure.legend(*left.get_legend_handles_labels(), loc="upper center", ncol=2, fontsize=12, frameon=False,
+                  title=f"$M = {view.size}$, {view.estimator} estimator", title_fontsize=12)
+    figure.subplots_adjust(left=0.09, right=0.99, bottom=0.11, top=0.72, wspace=0.45)
 
 
 def strategies_widget():
