@@ -28,7 +28,8 @@ from functools import lru_cache
 import numpy as np
 from matplotlib import ticker
 from matplotlib.collections import LineCollection
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+from matplotlib.font_manager import fontManager, get_font
 from matplotlib.figure import Figure
 
 from . import validation
@@ -132,12 +133,78 @@ def estimator_control():
     return ipywidgets.Dropdown(options=list(validation.ESTIMATORS), value="unbiased", description="estimator")
 
 
+TEXT_CACHE = 4096
+"""At most this many font metrics and text layouts kept by a widget figure's renderer."""
+
+
+class _TextCachingRenderer(RendererAgg):
+    """An Agg renderer that remembers the font metrics and glyph layouts of the texts it drew.
+
+    Text is the largest part of a widget's redraw (tick labels, titles, legends), and
+    matplotlib lays out every string again at every draw: FreeType shaping, font lookup,
+    font tables. The same strings come back at every slider move, so the renderer keeps
+    their layouts; the glyphs are still rendered each time, so the pixels are the same
+    (``tests/test_widget_rendering.py``).
+    """
+
+    def __init__(self, width, height, dpi):
+        super().__init__(width, height, dpi)
+        self._heights, self._layouts = {}, {}
+
+    def _get_font_height_metrics(self, prop):
+        # the hook Text._get_layout asks of a renderer; the same sums as its own fallback (matplotlib 3.11)
+        key = (prop.copy(), self.dpi)
+        if key not in self._heights:
+            if len(self._heights) > TEXT_CACHE:
+                self._heights.clear()
+            font = get_font(fontManager._find_fonts_by_props(prop))
+            metrics = (None, None, None)
+            for table_name, gap_key, ascent_key, descent_key in (
+                    ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"), ("hhea", "lineGap", "ascent", "descent")):
+                table = font.get_sfnt_table(table_name)
+                if table is not None:
+                    scale = prop.get_size_in_points() * self.dpi / 72 / font.get_sfnt_table("head")["unitsPerEm"]
+                    metrics = (table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale)
+                    break
+            self._heights[key] = metrics
+        return self._heights[key]
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if ismath:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        key = (s, prop.copy(), self.dpi, tuple(features) if features is not None else None,
+               language if isinstance(language, (str, type(None))) else tuple(language))
+        items = self._layouts.get(key)
+        if items is None:
+            if len(self._layouts) > TEXT_CACHE:
+                self._layouts.clear()
+            items = self._layouts[key] = self._prepare_font(prop)._layout(
+                s, flags=get_hinting_flag(), features=features, language=language)
+        size = prop.get_size_in_points()
+        self._draw_text_glyphs_and_boxes(
+            gc, x, y, angle, ((item.ft_object, size, item.glyph_index, 0, 1, item.x, item.y) for item in items), [])
+
+
+class _WidgetCanvas(FigureCanvasAgg):
+    """The Agg canvas of a widget figure: draws with a :class:`_TextCachingRenderer`."""
+
+    def get_renderer(self):
+        width, height = self.get_width_height(physical=True)
+        key = width, height, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer = _TextCachingRenderer(width, height, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
+
+
 def new_figure(figsize=(9, 4)) -> Figure:
     """A figure for a widget: not registered with pyplot (a later plt.show() will not
     show it again), with its own Agg canvas (without one, every savefig switches
-    canvases and costs about 40 ms more)."""
+    canvases and costs about 40 ms more) whose renderer remembers text layouts."""
     figure = Figure(figsize=figsize)
-    FigureCanvasAgg(figure)
+    _WidgetCanvas(figure)
     return figure
 
 

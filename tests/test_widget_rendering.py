@@ -1,7 +1,8 @@
 """The fast paths of a live widget update draw exactly what the plain matplotlib calls draw.
 
-- :func:`collapse_lib.widgets.clear_figure` + the direct PNG of :func:`render_once` give the
-  same pixels as ``figure.clear()`` + ``savefig(dpi=LIVE_DPI)``, also after another view was drawn;
+- :func:`collapse_lib.widgets.clear_figure` + the direct PNG of :func:`render_once` on a figure of
+  :func:`new_figure` (whose renderer remembers text layouts) give the same pixels as
+  ``figure.clear()`` + ``savefig(dpi=LIVE_DPI)`` on a plain Agg figure, also after another view;
 - :func:`collapse_lib.widgets.cached_compute` returns the remembered view of a setting seen
   before and computes a new setting (that a live widget still redraws once on every real change
   is tests/test_gaussian_widgets.py::test_widgets_redraw_once_per_real_change_of_each_control).
@@ -11,9 +12,11 @@ import io
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from PIL import Image
 
-from collapse_lib import gaussian_widgets, phenomenon_widgets, strategies_widgets, widgets
+from collapse_lib import gaussian_widgets, phenomenon_widgets, regression_widgets, strategies_widgets, widgets
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -34,9 +37,13 @@ def _plain_update(compute, draw, figure, **params) -> bytes:
     (strategies_widgets.compute_strategies, strategies_widgets.draw_strategies, strategies_widgets.FIGSIZE,
      dict(size=5, generations=10, estimator="mle")),
     (gaussian_widgets.compute_generation_one, gaussian_widgets.draw_generation_one, (10, 4), dict(size=10)),
+    # two-line titles, mathtext, a note that comes and goes
+    (regression_widgets.compute_regression, regression_widgets.draw_regression, regression_widgets.FIGSIZE,
+     dict(size=12, dim=10, n_chains=20)),
 ])
 def test_a_live_update_draws_what_clear_and_savefig_draw(compute, draw, figsize, other):
-    fast, plain = widgets.new_figure(figsize), widgets.new_figure(figsize)
+    fast, plain = widgets.new_figure(figsize), Figure(figsize=figsize)
+    FigureCanvasAgg(plain)
     for params in ({}, other, {}):   # the second and third updates redraw a figure that held another view
         expected = _pixels(_plain_update(compute, draw, plain, **params))
         image = _pixels(widgets.render_once(compute, draw, fast, **params))
