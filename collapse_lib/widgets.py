@@ -23,11 +23,13 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import numpy as np
 from matplotlib import ticker
 from matplotlib.collections import LineCollection
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+from matplotlib.font_manager import fontManager, get_font
 from matplotlib.figure import Figure
 
 from . import validation
@@ -48,13 +50,48 @@ FRAME_DPI = 72
 MAX_FRAMES = 120
 """At most this many precomputed frames per widget (page weight, build time)."""
 
+COMPUTE_CACHE = 64
+"""A live widget keeps the views of its last this-many distinct settings (slider moves back and forth)."""
+
+
+def clear_figure(figure) -> None:
+    """Empty ``figure`` for a redraw: what ``figure.clear()`` does, without clearing each Axes first.
+
+    ``Figure.clear`` resets every Axes (its axes, ticks, spines, titles) just before
+    throwing it away, which costs about 5 ms per panel of a widget update; the drawn
+    result is the same (``tests/test_widget_rendering.py``).
+    """
+    for axes in tuple(figure.axes):
+        figure.delaxes(axes)
+    figure.artists, figure.lines, figure.patches, figure.texts, figure.images, figure.legends = [], [], [], [], [], []
+    figure.subfigs = []
+    figure.subplotpars.reset()
+    figure._suptitle = figure._supxlabel = figure._supylabel = None
+    figure.stale = True
+
+
+def _rgba(figure, dpi: float):
+    """Draw ``figure`` at ``dpi`` on its own Agg canvas; return its pixels as a PIL image (no copy)."""
+    from PIL import Image
+
+    if figure.dpi != dpi:
+        figure.set_dpi(dpi)
+    canvas = figure.canvas
+    canvas.draw()
+    return Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+
 
 def render_once(compute: Callable, draw: Callable, figure, **params) -> bytes:
-    """Recompute, redraw ``figure`` and render it to PNG bytes: one live widget update."""
-    figure.clear()
+    """Recompute, redraw ``figure`` and render it to PNG bytes: one live widget update.
+
+    The figure is drawn at :data:`LIVE_DPI` and its pixels go straight to the PNG
+    encoder (zlib level 1): the same image as ``savefig(dpi=LIVE_DPI)``, without
+    savefig's bounding-box and colour bookkeeping.
+    """
+    clear_figure(figure)
     draw(figure, compute(**params))
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=LIVE_DPI, pil_kwargs={"compress_level": 1})
+    _rgba(figure, LIVE_DPI).save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
 
 
@@ -64,16 +101,11 @@ def render_frame(compute: Callable, draw: Callable, figure, **params) -> bytes:
     WebP (lossy, quality 80) is about five times smaller than PNG for these line plots,
     which keeps a page with a hundred frames light.
     """
-    from PIL import Image
-
     figure.set_dpi(FRAME_DPI)
-    figure.clear()
+    clear_figure(figure)
     draw(figure, compute(**params))
-    canvas = figure.canvas
-    canvas.draw()
-    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="WEBP", quality=80, method=6)
+    _rgba(figure, FRAME_DPI).convert("RGB").save(buffer, format="WEBP", quality=80, method=6)
     return buffer.getvalue()
 
 
@@ -101,12 +133,78 @@ def estimator_control():
     return ipywidgets.Dropdown(options=list(validation.ESTIMATORS), value="unbiased", description="estimator")
 
 
+TEXT_CACHE = 4096
+"""At most this many font metrics and text layouts kept by a widget figure's renderer."""
+
+
+class _TextCachingRenderer(RendererAgg):
+    """An Agg renderer that remembers the font metrics and glyph layouts of the texts it drew.
+
+    Text is the largest part of a widget's redraw (tick labels, titles, legends), and
+    matplotlib lays out every string again at every draw: FreeType shaping, font lookup,
+    font tables. The same strings come back at every slider move, so the renderer keeps
+    their layouts; the glyphs are still rendered each time, so the pixels are the same
+    (``tests/test_widget_rendering.py``).
+    """
+
+    def __init__(self, width, height, dpi):
+        super().__init__(width, height, dpi)
+        self._heights, self._layouts = {}, {}
+
+    def _get_font_height_metrics(self, prop):
+        # the hook Text._get_layout asks of a renderer; the same sums as its own fallback (matplotlib 3.11)
+        key = (prop.copy(), self.dpi)
+        if key not in self._heights:
+            if len(self._heights) > TEXT_CACHE:
+                self._heights.clear()
+            font = get_font(fontManager._find_fonts_by_props(prop))
+            metrics = (None, None, None)
+            for table_name, gap_key, ascent_key, descent_key in (
+                    ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"), ("hhea", "lineGap", "ascent", "descent")):
+                table = font.get_sfnt_table(table_name)
+                if table is not None:
+                    scale = prop.get_size_in_points() * self.dpi / 72 / font.get_sfnt_table("head")["unitsPerEm"]
+                    metrics = (table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale)
+                    break
+            self._heights[key] = metrics
+        return self._heights[key]
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if ismath:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        key = (s, prop.copy(), self.dpi, tuple(features) if features is not None else None,
+               language if isinstance(language, (str, type(None))) else tuple(language))
+        items = self._layouts.get(key)
+        if items is None:
+            if len(self._layouts) > TEXT_CACHE:
+                self._layouts.clear()
+            items = self._layouts[key] = self._prepare_font(prop)._layout(
+                s, flags=get_hinting_flag(), features=features, language=language)
+        size = prop.get_size_in_points()
+        self._draw_text_glyphs_and_boxes(
+            gc, x, y, angle, ((item.ft_object, size, item.glyph_index, 0, 1, item.x, item.y) for item in items), [])
+
+
+class _WidgetCanvas(FigureCanvasAgg):
+    """The Agg canvas of a widget figure: draws with a :class:`_TextCachingRenderer`."""
+
+    def get_renderer(self):
+        width, height = self.get_width_height(physical=True)
+        key = width, height, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer = _TextCachingRenderer(width, height, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
+
+
 def new_figure(figsize=(9, 4)) -> Figure:
     """A figure for a widget: not registered with pyplot (a later plt.show() will not
     show it again), with its own Agg canvas (without one, every savefig switches
-    canvases and costs about 40 ms more)."""
+    canvases and costs about 40 ms more) whose renderer remembers text layouts."""
     figure = Figure(figsize=figsize)
-    FigureCanvasAgg(figure)
+    _WidgetCanvas(figure)
     return figure
 
 
@@ -130,13 +228,38 @@ def _image_widget(value: bytes, image_format: str):
     return ipywidgets.Image(value=value, format=image_format, layout={"width": "100%", "height": "auto"})
 
 
+def cached_compute(compute: Callable, maxsize: int = COMPUTE_CACHE) -> Callable:
+    """``compute`` remembering its last ``maxsize`` results, keyed by its keyword arguments.
+
+    Every widget's compute is deterministic (fixed seeds), so a setting seen before gives
+    the same view: a slider moved back redraws without recomputing. The view is shared,
+    so draw functions must not modify it (none does).
+    """
+    @lru_cache(maxsize=maxsize)
+    def by_items(items: tuple):
+        return compute(**dict(items))
+
+    def cached(**params):
+        items = tuple(sorted(params.items()))
+        try:
+            hash(items)
+        except TypeError:  # a control with an unhashable value: nothing to key the cache by
+            return compute(**params)
+        return by_items(items)
+
+    cached.cache_info = by_items.cache_info
+    return cached
+
+
 def interactive_figure(compute: Callable, draw: Callable, controls: dict, figsize=(9, 4)):
     """An ipywidgets box: the ``controls`` (name -> widget) above a figure that follows them.
 
-    Each change of a control recomputes, redraws and replaces the bytes of one
-    ``ipywidgets.Image`` (no ``Output`` widget, see the module docstring).
+    Each change of a control recomputes (or takes the view of a setting seen before from
+    :func:`cached_compute`), redraws and replaces the bytes of one ``ipywidgets.Image``
+    (no ``Output`` widget, see the module docstring).
     """
     figure = new_figure(figsize)
+    compute = cached_compute(compute)
 
     def current_png() -> bytes:
         return render_once(compute, draw, figure, **{name: control.value for name, control in controls.items()})
