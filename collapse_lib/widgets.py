@@ -199,12 +199,25 @@ class _WidgetCanvas(FigureCanvasAgg):
         return self.renderer
 
 
+def _text_cache_supported() -> bool:
+    """Whether this matplotlib has the private pieces :class:`_TextCachingRenderer` uses.
+
+    They exist in the pinned matplotlib (requirements.txt); with another version that
+    lacks them, widget figures fall back to the plain Agg canvas (slower, same pixels)
+    instead of failing.
+    """
+    from matplotlib.ft2font import FT2Font
+
+    return (hasattr(RendererAgg, "_prepare_font") and hasattr(RendererAgg, "_draw_text_glyphs_and_boxes")
+            and hasattr(fontManager, "_find_fonts_by_props") and hasattr(FT2Font, "_layout"))
+
+
 def new_figure(figsize=(9, 4)) -> Figure:
     """A figure for a widget: not registered with pyplot (a later plt.show() will not
     show it again), with its own Agg canvas (without one, every savefig switches
     canvases and costs about 40 ms more) whose renderer remembers text layouts."""
     figure = Figure(figsize=figsize)
-    _WidgetCanvas(figure)
+    (_WidgetCanvas if _text_cache_supported() else FigureCanvasAgg)(figure)
     return figure
 
 

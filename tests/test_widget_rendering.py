@@ -67,3 +67,10 @@ def test_cached_compute_remembers_settings_and_computes_new_ones():
     cached(a=1, b="x")
     assert calls == [(1, "x"), (2, "x"), (3, "x"), (1, "x")]
     assert cached(a=[1], b="x") == {"a": [1], "b": "x"}            # unhashable: computed, not cached
+
+
+def test_the_pinned_matplotlib_gets_the_text_caching_canvas():
+    """With the matplotlib of requirements.txt the fast renderer is in use (the pixel tests
+    above then compare it with plain Agg); without its private pieces new_figure falls back."""
+    assert widgets._text_cache_supported()
+    assert isinstance(widgets.new_figure().canvas, widgets._WidgetCanvas)
