@@ -14,7 +14,7 @@ fitted to real data, model n >= 2 to samples of model n - 1):
   the Wright-Fisher chain of :mod:`collapse_lib.discrete`;
 - partially synthetic: model n is fitted to the same M_0 real tokens plus M draws
   from model n - 1, so p^(n) = (1 - alpha) Y/M_0 + alpha X/M with alpha = M / (M_0 + M);
-- windows (the synthetic samples of the last u models) and mixtures (samples
+- windows (the synthetic samples of the last Xi models) and mixtures (samples
   from all past models), simulated only.
 
 Simulation is vectorised over chains and contexts at once. A model is stored as
@@ -24,13 +24,13 @@ training set is the inverse of the cumulative counts), so one
 ``Generator.integers`` call per generation samples every chain and context.
 
 Closed forms (derived in the chapter and in :mod:`collapse_lib.language_model_symbolic`):
-omegabar_n = E||p^(n)||^2 for both regimes, the collapse probability, bounds on the
+Cbar_n = E||p^(n)||^2 for both regimes, the collapse probability, bounds on the
 expected collapse time, the distance to the real-data fit.
 
 Notation: the book's (chapters/notation.md). n is the generation (generation 0 is the
 real data), M the synthetic tokens per generation, M_0 the real tokens, V the vocabulary
-size, h a context, omega_n = ||p^(n)||^2 the collision probability (1 - omega_n is the
-heterozygosity H_n of the discrete chapter) and omegabar_n = E omega_n, alpha = M/(M_0 + M).
+size, u a context, C_n = ||p^(n)||^2 the collision probability (calligraphic C in the chapter; 1 - C_n is the
+heterozygosity H_n of the discrete chapter) and Cbar_n = E C_n, alpha = M/(M_0 + M).
 The argument names keep those of the source paper (Seddik et al. 2024, who write m for
 the generation, n, N and s for M, M_0 and V): ``n`` and ``n_synthetic`` are M, ``n_real``
 is M_0, ``vocabulary`` is V, ``generations`` is the last generation G.
@@ -106,20 +106,20 @@ def _observations(contexts, tokens, n_contexts, vocabulary):
 
 
 def collision(probabilities) -> np.ndarray:
-    """omega = ||p||^2 = sum_k p_k^2 of every row: the probability that two draws agree."""
+    """C = ||p||^2 = sum_k p_k^2 of every row: the probability that two draws agree."""
     p = laws(probabilities)
     return np.einsum("...k,...k->...", p, p)
 
 
 def fit_counts(contexts, tokens, n_contexts: int, vocabulary: int) -> np.ndarray:
-    """Next-token counts J_hk = #{t : context_t = h, token_t = k}, shape (n_contexts, V): the n-gram table."""
+    """Next-token counts J_uk = #{t : context_t = u, token_t = k}, shape (n_contexts, V): the n-gram table."""
     contexts, tokens, n_contexts, vocabulary = _observations(contexts, tokens, n_contexts, vocabulary)
     flat = np.bincount(contexts * vocabulary + tokens, minlength=n_contexts * vocabulary)
     return flat.reshape(n_contexts, vocabulary)
 
 
 def frequencies(counts) -> np.ndarray:
-    """Empirical next-token laws p^_hk = J_hk / J_h; a context never seen gets the uniform law 1/V.
+    """Empirical next-token laws p^_uk = J_uk / J_u; a context never seen gets the uniform law 1/V.
 
     The uniform law is what the softmax classifier started at Theta = 0 keeps for an
     unseen context: its gradient there is zero.
@@ -137,7 +137,7 @@ def softmax(logits) -> np.ndarray:
     return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
-def one_hot(values, size: int) -> np.ndarray:
+def one_uot(values, size: int) -> np.ndarray:
     """The one-hot matrix of integer ``values`` in [0, size): shape (len(values), size)."""
     size = validation.integer(size, "size", minimum=1)
     values = _tokens(values, "values", size)
@@ -155,18 +155,18 @@ class SoftmaxFit(NamedTuple):
 
 def fit_softmax(contexts, tokens, n_contexts: int, vocabulary: int, steps: int = 1000,
                 learning_rate: float = 1.0) -> SoftmaxFit:
-    """Train the linear softmax classifier q(. | h) = softmax(Theta^T e_h) by plain gradient descent.
+    """Train the linear softmax classifier q(. | u) = softmax(Theta^T e_u) by plain gradient descent.
 
-    e_h is the one-hot context h, Theta starts at 0, and each step is
+    e_u is the one-hot context u, Theta starts at 0, and each step is
     Theta <- Theta - eta grad L with the mean cross-entropy
-    L(Theta) = -(1/J) sum_t log softmax(Theta^T e_{h_t})_{y_t}, grad L = E^T (softmax(E Theta) - E') / J
+    L(Theta) = -(1/J) sum_t log softmax(Theta^T e_{u_t})_{y_t}, grad L = E^T (softmax(E Theta) - E') / J
     (E, E' the one-hot contexts and tokens of the J pairs). Its minimiser is :func:`frequencies`
     of :func:`fit_counts` for every context seen.
     """
     contexts, tokens, n_contexts, vocabulary = _observations(contexts, tokens, n_contexts, vocabulary)
     steps = validation.integer(steps, "steps", minimum=0)
     learning_rate = validation.positive_real(learning_rate, "learning_rate")
-    x, y = one_hot(contexts, n_contexts), one_hot(tokens, vocabulary)
+    x, y = one_uot(contexts, n_contexts), one_uot(tokens, vocabulary)
     weights = np.zeros((n_contexts, vocabulary))
     loss = np.empty(steps + 1)
     for step in range(steps + 1):
@@ -179,7 +179,7 @@ def fit_softmax(contexts, tokens, n_contexts: int, vocabulary: int, steps: int =
 
 
 def cross_entropy(weights, counts) -> float:
-    """Mean cross-entropy -(1/J) sum_hk J_hk log softmax(Theta_h)_k of weights Theta (n_contexts, V) on counts (n_contexts, V)."""
+    """Mean cross-entropy -(1/J) sum_uk J_uk log softmax(Theta_u)_k of weights Theta (n_contexts, V) on counts (n_contexts, V)."""
     counts = counts_array(counts)
     weights = validation.finite_array(weights, "weights")
     if weights.shape != counts.shape:
@@ -224,7 +224,7 @@ def encode_characters(text: str, lowercase: bool = True) -> Encoded:
 
 
 def bigram_counts(tokens, vocabulary: int) -> np.ndarray:
-    """The (V, V) table J_hk = #{t : token_t = h, token_{t+1} = k}: context = previous token."""
+    """The (V, V) table J_uk = #{t : token_t = u, token_{t+1} = k}: context = previous token."""
     tokens = _tokens(tokens, "tokens", validation.integer(vocabulary, "vocabulary", minimum=1))
     if tokens.size < 2:
         raise ValueError("tokens must hold at least two tokens to form a bigram.")
@@ -256,8 +256,8 @@ def generate_text(probabilities, start: int, length: int, rng=0) -> np.ndarray:
 def draw_tokens(probabilities, size: int, n_chains: int, rng=0) -> np.ndarray:
     """``size`` tokens per chain and context drawn from the true laws, shape (n_chains, n_contexts, size).
 
-    Inverse-CDF sampling of all rows at once: context h's cumulative law is shifted by
-    2h so that one ``searchsorted`` over the concatenated table serves every context.
+    Inverse-CDF sampling of all rows at once: context u's cumulative law is shifted by
+    2u so that one ``searchsorted`` over the concatenated table serves every context.
     """
     p = laws(probabilities)
     p2 = np.atleast_2d(p)
@@ -296,7 +296,7 @@ class Trajectory(NamedTuple):
     """
 
     collision: np.ndarray
-    """omega_n = ||p^(n)||^2."""
+    """C_n = ||p^(n)||^2."""
     survivors: np.ndarray
     """Number of tokens with positive probability."""
     largest: np.ndarray
@@ -437,7 +437,7 @@ def simulate_partially_synthetic(probabilities, n_real: int, n_synthetic: int, g
 
 
 def context_sizes(counts, total: int) -> np.ndarray:
-    """Tokens per context in a text of ``total`` tokens: round(total * J_h / J), J_h the context's count, at least 1; shape (n_contexts,)."""
+    """Tokens per context in a text of ``total`` tokens: round(total * J_u / J), J_u the context's count, at least 1; shape (n_contexts,)."""
     counts = counts_array(counts)
     if counts.ndim != 2:
         raise ValueError(f"counts must be a (C, s) table, got shape {counts.shape}.")
@@ -447,11 +447,11 @@ def context_sizes(counts, total: int) -> np.ndarray:
 
 
 def simulate_corpus(probabilities, sizes, generations: int, n_chains: int = 1, rng=0) -> Trajectory:
-    """Fully synthetic training with a sample size M_h of its own for every context h.
+    """Fully synthetic training with a sample size M_u of its own for every context u.
 
-    Model 1 is the empirical law of M_h draws from row h of ``probabilities`` (n_contexts, V),
-    model n >= 2 of M_h draws from model n - 1: the chapter's bigram model on a real
-    text, where a generation is a text of about sum_h M_h tokens. Training sets of
+    Model 1 is the empirical law of M_u draws from row u of ``probabilities`` (n_contexts, V),
+    model n >= 2 of M_u draws from model n - 1: the chapter's bigram model on a real
+    text, where a generation is a text of about sum_u M_u tokens. Training sets of
     different lengths are stored padded with an extra token V that is never drawn.
     The distance fields are NaN.
     """
@@ -526,9 +526,9 @@ def _constant(n: int, generations: int) -> np.ndarray:
 
 
 def collision_fully_synthetic(probabilities, n: int, generations: int) -> np.ndarray:
-    """omegabar_n = E||p^(n)||^2 = 1 - (1 - omega_0)(1 - 1/M)^n, n = 0..G, omega_0 = ||p||^2.
+    """Cbar_n = E||p^(n)||^2 = 1 - (1 - C_0)(1 - 1/M)^n, n = 0..G, C_0 = ||p||^2.
 
-    1 - omegabar_n is the expected heterozygosity of the discrete chapter,
+    1 - Cbar_n is the expected heterozygosity of the discrete chapter,
     :func:`collapse_lib.discrete.expected_heterozygosity`, with every M_i = M. Shape (G + 1,) or (G + 1, n_contexts).
     """
     p = laws(probabilities)
@@ -554,10 +554,10 @@ def _partial_parameters(probabilities, n_real, n_synthetic):
 
 
 def collision_partially_synthetic(probabilities, n_real: int, n_synthetic: int, generations: int) -> np.ndarray:
-    """omegabar_n = E||p^(n)||^2 with M_0 real and M synthetic tokens, n = 0..G (closed form).
+    """Cbar_n = E||p^(n)||^2 with M_0 real and M synthetic tokens, n = 0..G (closed form).
 
-    With alpha = M/(M_0 + M), lambda = alpha^2 (1 - 1/M) and omegabar_1 = 1/M_0 + (1 - 1/M_0) omega_0:
-    1 - omegabar_n = (1 - omegabar_1) [(1 - alpha^2) + (alpha^2/M) lambda^(n-1)] / (1 - lambda), n >= 1.
+    With alpha = M/(M_0 + M), lambda = alpha^2 (1 - 1/M) and Cbar_1 = 1/M_0 + (1 - 1/M_0) C_0:
+    1 - Cbar_n = (1 - Cbar_1) [(1 - alpha^2) + (alpha^2/M) lambda^(n-1)] / (1 - lambda), n >= 1.
     Shape (G + 1,) or (G + 1, n_contexts).
     """
     generations = validation.generations(generations)
@@ -570,7 +570,7 @@ def collision_partially_synthetic(probabilities, n_real: int, n_synthetic: int, 
 
 def collision_partially_synthetic_recursion(probabilities, n_real: int, n_synthetic: int,
                                             generations: int) -> np.ndarray:
-    """The same omegabar_n from the recursion omegabar_n = (1 - alpha^2) omegabar_1 + alpha^2/M + alpha^2 (1 - 1/M) omegabar_{n-1}, omegabar_1 = 1/M_0 + (1-1/M_0) omega_0."""
+    """The same Cbar_n from the recursion Cbar_n = (1 - alpha^2) Cbar_1 + alpha^2/M + alpha^2 (1 - 1/M) Cbar_{n-1}, Cbar_1 = 1/M_0 + (1-1/M_0) C_0."""
     generations = validation.generations(generations)
     start, alpha, lam, noise = _partial_parameters(probabilities, n_real, n_synthetic)
     s0 = np.einsum("...k,...k->...", laws(probabilities), laws(probabilities))
@@ -583,15 +583,15 @@ def collision_partially_synthetic_recursion(probabilities, n_real: int, n_synthe
 
 
 def collision_limit(probabilities, n_real: int, n_synthetic: int) -> np.ndarray:
-    """lim omegabar_n = 1 - (1 - omegabar_1)(1 - alpha^2)/(1 - alpha^2 + alpha^2/M) < 1: no collapse while M_0 >= 2 and omega_0 < 1."""
+    """lim Cbar_n = 1 - (1 - Cbar_1)(1 - alpha^2)/(1 - alpha^2 + alpha^2/M) < 1: no collapse while M_0 >= 2 and C_0 < 1."""
     start, alpha, lam, noise = _partial_parameters(probabilities, n_real, n_synthetic)
     return 1.0 - (1.0 - start) * (1.0 - alpha**2) / (1.0 - lam)
 
 
 def distance_to_first(probabilities, n_real: int, n_synthetic: int, generations: int) -> np.ndarray:
-    """E||p^(n) - p^(1)||_2^2 = M (1 - omegabar_1)(1 - lambda^(n-1)) / (M_0^2 + 2 M_0 M + M), n = 0..G (0 for n <= 1).
+    """E||p^(n) - p^(1)||_2^2 = M (1 - Cbar_1)(1 - lambda^(n-1)) / (M_0^2 + 2 M_0 M + M), n = 0..G (0 for n <= 1).
 
-    p^(1) = Y/M_0 is the model fitted to the real data alone; omegabar_1 = 1/M_0 + (1 - 1/M_0) omega_0.
+    p^(1) = Y/M_0 is the model fitted to the real data alone; Cbar_1 = 1/M_0 + (1 - 1/M_0) C_0.
     """
     generations = validation.generations(generations)
     start, alpha, lam, noise = _partial_parameters(probabilities, n_real, n_synthetic)
@@ -614,10 +614,10 @@ def l1_bound(probabilities, n_real: int, n_synthetic: int, generations: int) -> 
 def max_synthetic(n_real: int, epsilon: float, vocabulary: int, s0: float = 0.0) -> float:
     """Largest M for which the L1 bound of :func:`l1_bound` stays below epsilon at every generation.
 
-    With k = min(V, M_0) and 1 - omegabar_1 = (1 - 1/M_0)(1 - omega_0), the steady state of the bound
-    requires k M (1 - omegabar_1) <= epsilon^2 (M_0^2 + (2 M_0 + 1) M):
-    M <= epsilon^2 M_0^2 / (k (1 - omegabar_1) - epsilon^2 (2 M_0 + 1)), and every M qualifies
-    (returns inf) when k (1 - omegabar_1) <= epsilon^2 (2 M_0 + 1).
+    With k = min(V, M_0) and 1 - Cbar_1 = (1 - 1/M_0)(1 - C_0), the steady state of the bound
+    requires k M (1 - Cbar_1) <= epsilon^2 (M_0^2 + (2 M_0 + 1) M):
+    M <= epsilon^2 M_0^2 / (k (1 - Cbar_1) - epsilon^2 (2 M_0 + 1)), and every M qualifies
+    (returns inf) when k (1 - Cbar_1) <= epsilon^2 (2 M_0 + 1).
     """
     n_real = validation.integer(n_real, "n_real", minimum=1)
     epsilon = validation.positive_real(epsilon, "epsilon")
@@ -655,10 +655,10 @@ def fixation_by(probabilities, n: int, generations: int) -> np.ndarray:
 
 
 def collapse_probability_bounds(probabilities, n: int, generations: int) -> tuple[np.ndarray, np.ndarray]:
-    """Bounds on P(not collapsed by n) = P(T > n), n = 1..G, from E[1 - omega_n] = (1 - omega_0)(1 - 1/M)^n.
+    """Bounds on P(not collapsed by n) = P(T > n), n = 1..G, from E[1 - C_n] = (1 - C_0)(1 - 1/M)^n.
 
-    A non-collapsed model fitted to M tokens has 2(M - 1)/M^2 <= 1 - omega <= 1 - 1/k, k = min(V, M):
-    (1 - omega_0)(1 - 1/M)^n / (1 - 1/k) <= P(T > n) <= min(1, (M/2)(1 - omega_0)(1 - 1/M)^(n - 1)).
+    A non-collapsed model fitted to M tokens has 2(M - 1)/M^2 <= 1 - C <= 1 - 1/k, k = min(V, M):
+    (1 - C_0)(1 - 1/M)^n / (1 - 1/k) <= P(T > n) <= min(1, (M/2)(1 - C_0)(1 - 1/M)^(n - 1)).
     Returns (lower, upper), each of shape (G,). 1D law only.
     """
     p = laws(probabilities)
@@ -679,8 +679,8 @@ def collapse_probability_bounds(probabilities, n: int, generations: int) -> tupl
 def expected_collapse_time_bounds(probabilities, n: int) -> tuple[float, float]:
     """Bounds on E[T], T = first n with p^(n) a point mass, summing those of P(T > n) over n >= 0.
 
-    Lower: 1 + (M - 1)(1 - omega_0)/(1 - 1/k), k = min(#support, M). Upper, with A = (M/2)(1 - omega_0)
-    and r = 1 - 1/M: 1 + j0 + M A r^j0, j0 = max(0, ceil(log A / -log r)).
+    Lower: 1 + (M - 1)(1 - C_0)/(1 - 1/k), k = min(#support, M). Upper, with kappa = (M/2)(1 - C_0)
+    and r = 1 - 1/M: 1 + j0 + M kappa r^j0, j0 = max(0, ceil(log kappa / -log r)).
     For a point mass T = 0; for M = 1, T = 1.
     """
     p = laws(probabilities)

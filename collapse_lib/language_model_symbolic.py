@@ -2,16 +2,16 @@
 
 :mod:`collapse_lib.language_model` evaluates the same results numerically and the
 tests check that the two agree. Notation (the book's, see chapters/notation.md): V tokens,
-the true next-token law p = p^(0) with omega_0 = ||p||^2; model 1 is fitted to M_0 real
+the true next-token law p = p^(0) with C_0 = ||p||^2; model 1 is fitted to M_0 real
 tokens (fully synthetic: to M real tokens), model n >= 2 to M draws of model n - 1 (plus
-the same M_0 real tokens in the partially synthetic regime); omega_n = ||p^(n)||^2 is the
-collision probability, omegabar_n = E omega_n = 1 - E[H_n] (H_n the heterozygosity of the
+the same M_0 real tokens in the partially synthetic regime); C_n = ||p^(n)||^2 is the
+collision probability, Cbar_n = E C_n = 1 - E[H_n] (H_n the heterozygosity of the
 discrete chapter), alpha = M / (M_0 + M).
 
 The module-level symbols keep the paper's (Seddik et al. 2024) attribute names, which
 tests and exercises use, but print with the book's symbols: ``m`` is the generation n,
 ``n`` the synthetic sample size M, ``N`` the real sample size M_0, ``s`` the vocabulary
-size V, ``S0`` = omega_0, ``S1`` = omegabar_1 and ``c`` = omega_1 = ||Y/M_0||^2.
+size V, ``S0`` = C_0, ``S1`` = Cbar_1 and ``c`` = C_1 = ||Y/M_0||^2.
 """
 
 from __future__ import annotations
@@ -26,13 +26,13 @@ from . import discrete_symbolic, validation
 m = sp.Symbol("n", positive=True, integer=True)        # the generation n
 n = sp.Symbol("M", positive=True, integer=True)        # synthetic tokens per generation M
 N = sp.Symbol("M_0", positive=True, integer=True)      # real tokens M_0
-S0 = sp.Symbol("omega_0", positive=True)              # omega_0 = ||p||^2
-S1 = sp.Symbol("omegabar_1", positive=True)           # omegabar_1 = E omega_1
+S0 = sp.Symbol(r"\mathcal{C}_0", positive=True)        # C_0 = ||p||^2
+S1 = sp.Symbol(r"\bar{\mathcal{C}}_1", positive=True)  # Cbar_1 = E C_1
 a = sp.Symbol("alpha", positive=True)
-c = sp.Symbol("omega_1", positive=True)               # omega_1 = ||Y/M_0||^2 given Y
+c = sp.Symbol(r"\mathcal{C}_1", positive=True)         # C_1 = ||Y/M_0||^2 given Y
 epsilon = sp.Symbol("epsilon", positive=True)
 s = sp.Symbol("V", positive=True, integer=True)        # vocabulary size V
-S = sp.Function("omegabar")                            # omegabar_n in rsolve
+S = sp.Function("Cbar")                                # Cbar_n in rsolve
 
 MAX_GENERATION = 50
 """Largest numeric generation n substituted into the exact forms (sympy simplifies their powers of n slowly)."""
@@ -49,7 +49,7 @@ def _counts(counts, minimum: int) -> list:
 
 
 def _collision(value, name: str):
-    """A collision probability ||p||^2 (or omegabar_n, omega_1): a symbol or a number in [0, 1], made exact."""
+    """A collision probability ||p||^2 (or Cbar_n, C_1): a symbol or a number in [0, 1], made exact."""
     return validation.symbolic_real(value, name, minimum=0, maximum=1)
 
 
@@ -90,14 +90,14 @@ def softmax_minimiser(counts) -> list:
     """The softmax of the stationary point of the cross-entropy, solved exactly: J_k / sum_j J_j.
 
     The loss depends on Theta only up to a common shift, so Theta_V = 0 fixes the gauge; in
-    zeta_k = exp(Theta_k) the gradient equations J zeta_k / sum_j zeta_j = J_k are polynomial and
+    xi_k = exp(Theta_k) the gradient equations J xi_k / sum_j xi_j = J_k are polynomial and
     sympy solves them. All counts must be positive (otherwise the infimum is not attained).
     """
     counts = _counts(counts, minimum=1)
     if len(counts) < 2:
         raise ValueError("counts must hold at least two positive token counts.")
     loss, weights = cross_entropy(counts)
-    z = sp.symbols(f"zeta1:{len(counts)}", positive=True)
+    z = sp.symbols(f"xi1:{len(counts)}", positive=True)
     substitution = {w: sp.log(zk) for w, zk in zip(weights[:-1], z)}
     substitution[weights[-1]] = 0
     gradient = [sp.simplify(sp.diff(loss, w).subs(substitution)) for w in weights[:-1]]
@@ -133,10 +133,10 @@ def collision_step_fully(size=n, previous=S0):
 
 
 def collision_fully_synthetic(generation=m, size=n, start=S0):
-    """omegabar_n = 1 - (1 - omega_0)(1 - 1/M)^n, the solution of omegabar_n = 1/M + (1 - 1/M) omegabar_{n-1} (rsolve).
+    """Cbar_n = 1 - (1 - C_0)(1 - 1/M)^n, the solution of Cbar_n = 1/M + (1 - 1/M) Cbar_{n-1} (rsolve).
 
-    ``generation`` is n, ``size`` is M, ``start`` is omega_0. It is the heterozygosity decay
-    E[H_n] = H_0 (1 - 1/M)^n of the discrete chapter, since H_n = 1 - omega_n.
+    ``generation`` is n, ``size`` is M, ``start`` is C_0. It is the heterozygosity decay
+    E[H_n] = H_0 (1 - 1/M)^n of the discrete chapter, since H_n = 1 - C_n.
     """
     generation = _generation(generation, minimum=0)
     size, start = _size(size), _collision(start, "start")
@@ -147,7 +147,7 @@ def collision_fully_synthetic(generation=m, size=n, start=S0):
 
 
 def collapse_time_bounds(size=n, start=S0, support=None):
-    """Lower bound 1 + sum_{n>=1} (1 - omegabar_n)/(1 - 1/k) on E[T], k = min(support, M) (``size`` is M), as a closed sum."""
+    """Lower bound 1 + sum_{n>=1} (1 - Cbar_n)/(1 - 1/k) on E[T], k = min(support, M) (``size`` is M), as a closed sum."""
     size, start = _size(size), _collision(start, "start")
     k = sp.Symbol("k", positive=True) if support is None else validation.symbolic_integer(support, "support", minimum=2)
     j = sp.Symbol("j", integer=True, positive=True)
@@ -161,8 +161,8 @@ def collapse_time_bounds(size=n, start=S0, support=None):
 def collision_step_partial(previous, real=c, size=n, alpha=a):
     """E[||p^(n)||^2 | Y, p^(n-1)] averaged over p^(n-1) with E[p^(n-1) | Y] = Y/M_0:
 
-    p^(n) = (1 - alpha) Y/M_0 + alpha X/M, X ~ Mult(M, p^(n-1)); with ``real`` = omega_1 = ||Y/M_0||^2
-    and ``size`` = M, (1 - alpha)^2 omega_1 + 2 alpha (1 - alpha) omega_1 + alpha^2 [previous + (1 - previous)/M].
+    p^(n) = (1 - alpha) Y/M_0 + alpha X/M, X ~ Mult(M, p^(n-1)); with ``real`` = C_1 = ||Y/M_0||^2
+    and ``size`` = M, (1 - alpha)^2 C_1 + 2 alpha (1 - alpha) C_1 + alpha^2 [previous + (1 - previous)/M].
     """
     previous, real = _collision(previous, "previous"), _collision(real, "real")
     size, alpha = _size(size), _alpha(alpha)
@@ -171,7 +171,7 @@ def collision_step_partial(previous, real=c, size=n, alpha=a):
 
 
 def collision_partially_synthetic(generation=m, size=n, alpha=a, first=S1):
-    """Closed form of omegabar_n for n >= 1 (rsolve of the recursion with omegabar_1 = ``first``; ``size`` is M)."""
+    """Closed form of Cbar_n for n >= 1 (rsolve of the recursion with Cbar_1 = ``first``; ``size`` is M)."""
     generation = _generation(generation, minimum=1)
     size, alpha, first = _size(size), _alpha(alpha), _collision(first, "first")
     k = sp.Symbol("k", integer=True, positive=True)
@@ -181,12 +181,12 @@ def collision_partially_synthetic(generation=m, size=n, alpha=a, first=S1):
 
 
 def first_collision(real=N, start=S0):
-    """omegabar_1 = E||Y/M_0||^2 = 1/M_0 + (1 - 1/M_0) omega_0 (the fully synthetic step with M = M_0; ``real`` is M_0)."""
+    """Cbar_1 = E||Y/M_0||^2 = 1/M_0 + (1 - 1/M_0) C_0 (the fully synthetic step with M = M_0; ``real`` is M_0)."""
     return collision_step_fully(_size(real, "real"), _collision(start, "start"))
 
 
 def collision_partial_factored(generation=m, size=n, alpha=a, first=S1):
-    """The chapter's form: 1 - omegabar_n = (1 - omegabar_1)[(1 - alpha^2) + (alpha^2/M) lambda^(n-1)]/(1 - lambda),
+    """The chapter's form: 1 - Cbar_n = (1 - Cbar_1)[(1 - alpha^2) + (alpha^2/M) lambda^(n-1)]/(1 - lambda),
     lambda = alpha^2(1 - 1/M) (``size`` is M)."""
     generation = _generation(generation, minimum=1)
     size, alpha, first = _size(size), _alpha(alpha), _collision(first, "first")
@@ -195,16 +195,16 @@ def collision_partial_factored(generation=m, size=n, alpha=a, first=S1):
 
 
 def collision_limit(size=n, alpha=a, first=S1):
-    """lim_{n -> oo} omegabar_n, for 0 < alpha < 1 (``size`` is M)."""
+    """lim_{n -> oo} Cbar_n, for 0 < alpha < 1 (``size`` is M)."""
     size, alpha, first = _size(size), _alpha(alpha), _collision(first, "first")
     lam = alpha**2 * (1 - 1 / size)
     return sp.simplify(1 - (1 - first) * (1 - alpha**2) / (1 - lam))
 
 
 def distance_steady_state(real=N, size=n, first=S1):
-    """lim E||p^(n) - p^(1)||_2^2 = (alpha^2/M)(1 - omegabar_1)/(1 - lambda) with alpha = M/(M_0 + M), simplified.
+    """lim E||p^(n) - p^(1)||_2^2 = (alpha^2/M)(1 - Cbar_1)/(1 - lambda) with alpha = M/(M_0 + M), simplified.
 
-    ``real`` is M_0, ``size`` is M, ``first`` is omegabar_1.
+    ``real`` is M_0, ``size`` is M, ``first`` is Cbar_1.
     """
     real, size, first = _size(real, "real"), _size(size), _collision(first, "first")
     alpha = size / (real + size)
@@ -215,7 +215,7 @@ def distance_steady_state(real=N, size=n, first=S1):
 def max_synthetic(real=N, vocabulary=s, first=S1, tolerance=epsilon):
     """Solve V * (steady distance) = epsilon^2 for M: the largest synthetic sample keeping the L1 bound.
 
-    ``real`` is M_0, ``vocabulary`` is V (or k_1 = min(V, M_0)), ``first`` is omegabar_1.
+    ``real`` is M_0, ``vocabulary`` is V (or k_1 = min(V, M_0)), ``first`` is Cbar_1.
     """
     real, vocabulary = _size(real, "real"), _size(vocabulary, "vocabulary")
     first = _collision(first, "first")

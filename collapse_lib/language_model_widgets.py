@@ -3,7 +3,7 @@
 Thin by design: :func:`compute_language_model` simulates one context's next-token
 law (a Zipf law over V tokens) under both regimes and evaluates the closed forms of
 :mod:`collapse_lib.language_model`; :func:`draw_language_model` draws the expected collision
-probability omegabar_n = E||p^(n)||^2 and the token probabilities of one chain;
+probability Cbar_n = E||p^(n)||^2 and the token probabilities of one chain;
 :func:`language_model_widget` wires the controls with :func:`collapse_lib.widgets.book_widget`.
 
 Symbols are the book's (chapters/notation.md); the arguments keep the paper's names:
@@ -29,7 +29,7 @@ COLOURS = {"fully": "tab:red", "partially": "tab:blue", "true": "0.55"}
 
 
 class LanguageModelView(NamedTuple):
-    """What the figure shows: omegabar_n simulated (mean over chains) and exact for both regimes, token laws of chain 0."""
+    """What the figure shows: Cbar_n simulated (mean over chains) and exact for both regimes, token laws of chain 0."""
 
     generation: np.ndarray
     fully_simulated: np.ndarray
@@ -70,7 +70,7 @@ def compute_language_model(vocabulary: int = 20, n: int = 20, n_real: int = 20, 
 
 
 def draw_language_model(figure, view: LanguageModelView) -> None:
-    """Left: omegabar_n (simulated solid, exact dotted) and the collapsed fraction; right: token laws of one chain."""
+    """Left: Cbar_n (simulated solid, exact dotted) and the collapsed fraction; right: token laws of one chain."""
     left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
     generation = view.generation
     left.plot(generation, view.fully_simulated, color=COLOURS["fully"], lw=2,
@@ -78,13 +78,13 @@ def draw_language_model(figure, view: LanguageModelView) -> None:
     left.plot(generation, view.fully_exact, color="k", lw=1, ls=":")
     left.plot(generation, view.partially_simulated, color=COLOURS["partially"], lw=2,
               label=f"$M_0 = {view.n_real}$ real + $M = {view.n}$ synthetic")
-    left.plot(generation, view.partially_exact, color="k", lw=1, ls=":", label=r"exact $\bar\omega_n$")
-    left.axhline(view.limit, color=COLOURS["partially"], lw=1, ls="--", label=r"limit $\bar\omega_\infty$")
+    left.plot(generation, view.partially_exact, color="k", lw=1, ls=":", label=r"exact $\bar{\mathcal{C}}_n$")
+    left.axhline(view.limit, color=COLOURS["partially"], lw=1, ls="--", label=r"limit $\bar{\mathcal{C}}_\infty$")
     left.plot(generation, view.collapsed, color=COLOURS["fully"], lw=1.2, ls="-.", label="collapsed fraction (fully synthetic)")
     left.plot(generation, view.collapsed_exact, color="k", lw=1, ls=":")
     left.set_ylim(0, 1.02)
     left.set_xlabel("generation $n$", fontsize=FONT)
-    left.set_ylabel(r"$\bar\omega_n = E\,\|p^{(n)}\|^2$", fontsize=FONT)
+    left.set_ylabel(r"$\bar{\mathcal{C}}_n = E\,\|p^{(n)}\|^2$", fontsize=FONT)
     # one legend above the left panel, where it covers no curve
     left.legend(fontsize=FONT, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=1, frameon=False,
                 borderaxespad=0.0, handlelength=1.6)
