@@ -1,6 +1,6 @@
 """A statistical next-token model trained on its own samples (chapter *A statistical language model*).
 
-A vocabulary of s tokens; a context is one of C values (for a bigram model, the
+A vocabulary of V tokens; a context is one of n_contexts values (for a bigram model, the
 previous token). The model is a linear softmax classifier on one-hot contexts,
 q(. | c) = softmax(W_c), trained by cross-entropy; its minimiser is the
 empirical next-token law of every context seen (:func:`fit_counts`,
@@ -8,13 +8,13 @@ empirical next-token law of every context seen (:func:`fit_counts`,
 {cite}`seddik2024bad`.
 
 Recursive training, one context at a time (p the true next-token law, model 1
-fitted to real data, model m >= 2 to samples of model m - 1):
+fitted to real data, model n >= 2 to samples of model n - 1):
 
-- fully synthetic: model m is the empirical law of n draws from model m - 1,
+- fully synthetic: model n is the empirical law of M draws from model n - 1,
   the Wright-Fisher chain of :mod:`collapse_lib.discrete`;
-- partially synthetic: model m is fitted to the same N real tokens plus n draws
-  from model m - 1, so p^(m) = (1 - a) Y/N + a X/n with a = n / (N + n);
-- windows (the synthetic samples of the last K models) and mixtures (samples
+- partially synthetic: model n is fitted to the same M_0 real tokens plus M draws
+  from model n - 1, so p^(n) = (1 - alpha) Y/M_0 + alpha X/M with alpha = M / (M_0 + M);
+- windows (the synthetic samples of the last Xi models) and mixtures (samples
   from all past models), simulated only.
 
 Simulation is vectorised over chains and contexts at once. A model is stored as
@@ -24,8 +24,16 @@ training set is the inverse of the cumulative counts), so one
 ``Generator.integers`` call per generation samples every chain and context.
 
 Closed forms (derived in the chapter and in :mod:`collapse_lib.language_model_symbolic`):
-S_m = E||p^(m)||^2 for both regimes, the collapse probability, bounds on the
+Cbar_n = E||p^(n)||^2 for both regimes, the collapse probability, bounds on the
 expected collapse time, the distance to the real-data fit.
+
+Notation: the book's (chapters/notation.md). n is the generation (generation 0 is the
+real data), M the synthetic tokens per generation, M_0 the real tokens, V the vocabulary
+size, u a context, C_n = ||p^(n)||^2 the collision probability (calligraphic C in the chapter; 1 - C_n is the
+heterozygosity H_n of the discrete chapter) and Cbar_n = E C_n, alpha = M/(M_0 + M).
+The argument names keep those of the source paper (Seddik et al. 2024, who write m for
+the generation, n, N and s for M, M_0 and V): ``n`` and ``n_synthetic`` are M, ``n_real``
+is M_0, ``vocabulary`` is V, ``generations`` is the last generation G.
 """
 
 from __future__ import annotations
@@ -48,7 +56,7 @@ _TOLERANCE = 1e-9
 
 
 def laws(probabilities, name: str = "probabilities") -> np.ndarray:
-    """Next-token laws: an array (s,) or (C, s) of non-negative rows summing to 1, s >= 1."""
+    """Next-token laws: an array (V,) or (n_contexts, V) of non-negative rows summing to 1, V >= 1."""
     array = validation.finite_array(probabilities, name)
     if array.ndim not in (1, 2):
         raise ValueError(f"{name} must have shape (s,) or (C, s), got shape {array.shape}.")
@@ -63,7 +71,7 @@ def laws(probabilities, name: str = "probabilities") -> np.ndarray:
 
 
 def counts_array(counts, name: str = "counts") -> np.ndarray:
-    """Token counts: an array (s,) or (C, s) of non-negative whole numbers, s >= 1."""
+    """Token counts: an array (V,) or (n_contexts, V) of non-negative whole numbers, V >= 1."""
     array = validation.finite_array(counts, name)
     if array.ndim not in (1, 2) or array.shape[-1] == 0 or array.size == 0:
         raise ValueError(f"{name} must have shape (s,) or (C, s) with s >= 1, got shape {array.shape}.")
@@ -98,22 +106,22 @@ def _observations(contexts, tokens, n_contexts, vocabulary):
 
 
 def collision(probabilities) -> np.ndarray:
-    """sigma = ||p||^2 = sum_k p_k^2 of every row: the probability that two draws agree."""
+    """C = ||p||^2 = sum_k p_k^2 of every row: the probability that two draws agree."""
     p = laws(probabilities)
     return np.einsum("...k,...k->...", p, p)
 
 
 def fit_counts(contexts, tokens, n_contexts: int, vocabulary: int) -> np.ndarray:
-    """Next-token counts n_ck = #{t : context_t = c, token_t = k}, shape (C, s): the n-gram table."""
+    """Next-token counts J_uk = #{t : context_t = u, token_t = k}, shape (n_contexts, V): the n-gram table."""
     contexts, tokens, n_contexts, vocabulary = _observations(contexts, tokens, n_contexts, vocabulary)
     flat = np.bincount(contexts * vocabulary + tokens, minlength=n_contexts * vocabulary)
     return flat.reshape(n_contexts, vocabulary)
 
 
 def frequencies(counts) -> np.ndarray:
-    """Empirical next-token laws f_ck = n_ck / n_c; a context never seen gets the uniform law 1/s.
+    """Empirical next-token laws p^_uk = J_uk / J_u; a context never seen gets the uniform law 1/V.
 
-    The uniform law is what the softmax classifier started at W = 0 keeps for an
+    The uniform law is what the softmax classifier started at Theta = 0 keeps for an
     unseen context: its gradient there is zero.
     """
     counts = counts_array(counts)
@@ -123,13 +131,13 @@ def frequencies(counts) -> np.ndarray:
 
 
 def softmax(logits) -> np.ndarray:
-    """softmax(w)_k = exp(w_k) / sum_j exp(w_j) along the last axis (shifted by the maximum)."""
+    """softmax(Theta)_k = exp(Theta_k) / sum_j exp(Theta_j) along the last axis (shifted by the maximum)."""
     logits = validation.finite_array(logits, "logits")
     shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
     return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
-def one_hot(values, size: int) -> np.ndarray:
+def one_uot(values, size: int) -> np.ndarray:
     """The one-hot matrix of integer ``values`` in [0, size): shape (len(values), size)."""
     size = validation.integer(size, "size", minimum=1)
     values = _tokens(values, "values", size)
@@ -139,7 +147,7 @@ def one_hot(values, size: int) -> np.ndarray:
 
 
 class SoftmaxFit(NamedTuple):
-    """Weights W of shape (C, s) after gradient descent and the loss before every step and after the last."""
+    """Weights Theta of shape (n_contexts, V) after gradient descent and the loss before every step and after the last."""
 
     weights: np.ndarray
     loss: np.ndarray
@@ -147,18 +155,18 @@ class SoftmaxFit(NamedTuple):
 
 def fit_softmax(contexts, tokens, n_contexts: int, vocabulary: int, steps: int = 1000,
                 learning_rate: float = 1.0) -> SoftmaxFit:
-    """Train the linear softmax classifier q(. | x) = softmax(W^T x) by plain gradient descent.
+    """Train the linear softmax classifier q(. | u) = softmax(Theta^T e_u) by plain gradient descent.
 
-    x is the one-hot context, W starts at 0, and each step is
-    W <- W - eta grad L with the mean cross-entropy
-    L(W) = -(1/T) sum_t log softmax(W^T x_t)_{y_t}, grad L = X^T (softmax(X W) - Y) / T
-    (X, Y the one-hot contexts and tokens). Its minimiser is :func:`frequencies`
+    e_u is the one-hot context u, Theta starts at 0, and each step is
+    Theta <- Theta - eta grad L with the mean cross-entropy
+    L(Theta) = -(1/J) sum_t log softmax(Theta^T e_{u_t})_{y_t}, grad L = E^T (softmax(E Theta) - E') / J
+    (E, E' the one-hot contexts and tokens of the J pairs). Its minimiser is :func:`frequencies`
     of :func:`fit_counts` for every context seen.
     """
     contexts, tokens, n_contexts, vocabulary = _observations(contexts, tokens, n_contexts, vocabulary)
     steps = validation.integer(steps, "steps", minimum=0)
     learning_rate = validation.positive_real(learning_rate, "learning_rate")
-    x, y = one_hot(contexts, n_contexts), one_hot(tokens, vocabulary)
+    x, y = one_uot(contexts, n_contexts), one_uot(tokens, vocabulary)
     weights = np.zeros((n_contexts, vocabulary))
     loss = np.empty(steps + 1)
     for step in range(steps + 1):
@@ -171,7 +179,7 @@ def fit_softmax(contexts, tokens, n_contexts: int, vocabulary: int, steps: int =
 
 
 def cross_entropy(weights, counts) -> float:
-    """Mean cross-entropy -(1/T) sum_ck n_ck log softmax(W_c)_k of weights W (C, s) on counts (C, s)."""
+    """Mean cross-entropy -(1/J) sum_uk J_uk log softmax(Theta_u)_k of weights Theta (n_contexts, V) on counts (n_contexts, V)."""
     counts = counts_array(counts)
     weights = validation.finite_array(weights, "weights")
     if weights.shape != counts.shape:
@@ -216,7 +224,7 @@ def encode_characters(text: str, lowercase: bool = True) -> Encoded:
 
 
 def bigram_counts(tokens, vocabulary: int) -> np.ndarray:
-    """The (s, s) table n_ck = #{t : token_t = c, token_{t+1} = k}: context = previous token."""
+    """The (V, V) table J_uk = #{t : token_t = u, token_{t+1} = k}: context = previous token."""
     tokens = _tokens(tokens, "tokens", validation.integer(vocabulary, "vocabulary", minimum=1))
     if tokens.size < 2:
         raise ValueError("tokens must hold at least two tokens to form a bigram.")
@@ -224,7 +232,7 @@ def bigram_counts(tokens, vocabulary: int) -> np.ndarray:
 
 
 def generate_text(probabilities, start: int, length: int, rng=0) -> np.ndarray:
-    """``length`` tokens of the bigram chain with transition laws (s, s), from token ``start``."""
+    """``length`` tokens of the bigram chain with transition laws (V, V), from token ``start``."""
     p = laws(probabilities)
     if p.ndim != 2 or p.shape[0] != p.shape[1]:
         raise ValueError(f"probabilities must be a square (s, s) table of bigram laws, got shape {p.shape}.")
@@ -246,10 +254,10 @@ def generate_text(probabilities, start: int, length: int, rng=0) -> np.ndarray:
 
 
 def draw_tokens(probabilities, size: int, n_chains: int, rng=0) -> np.ndarray:
-    """``size`` tokens per chain and context drawn from the true laws, shape (n_chains, C, size).
+    """``size`` tokens per chain and context drawn from the true laws, shape (n_chains, n_contexts, size).
 
-    Inverse-CDF sampling of all rows at once: context c's cumulative law is shifted by
-    2c so that one ``searchsorted`` over the concatenated table serves every context.
+    Inverse-CDF sampling of all rows at once: context u's cumulative law is shifted by
+    2u so that one ``searchsorted`` over the concatenated table serves every context.
     """
     p = laws(probabilities)
     p2 = np.atleast_2d(p)
@@ -275,30 +283,30 @@ def _resample(training: np.ndarray, size: int, rng) -> np.ndarray:
 
 
 def _table(training: np.ndarray, vocabulary: int) -> np.ndarray:
-    """Counts (R, s) of the token lists (R, L)."""
+    """Counts (R, V) of the token lists (R, L)."""
     rows = training.shape[0]
     flat = (np.arange(rows, dtype=np.int64)[:, None] * vocabulary + training).ravel()
     return np.bincount(flat, minlength=rows * vocabulary).reshape(rows, vocabulary)
 
 
 class Trajectory(NamedTuple):
-    """Per-generation summaries of shape (generations + 1, n_chains, C) (C dropped for a single law).
+    """Per-generation summaries of shape (generations + 1, n_chains, n_contexts) (n_contexts dropped for a single law).
 
-    Row 0 is the true law p, row m >= 1 the m-th model.
+    Row 0 is the true law p, row n >= 1 the n-th model.
     """
 
     collision: np.ndarray
-    """sigma_m = ||p^(m)||^2."""
+    """C_n = ||p^(n)||^2."""
     survivors: np.ndarray
     """Number of tokens with positive probability."""
     largest: np.ndarray
-    """||p^(m)||_inf (1 at total collapse)."""
+    """||p^(n)||_inf (1 at total collapse)."""
     l1_to_first: np.ndarray
-    """||p^(m) - p^(1)||_1, the distance to the model fitted to real data (0 for m <= 1 by convention at m = 0)."""
+    """||p^(n) - p^(1)||_1, the distance to the model fitted to real data (0 for n <= 1 by convention at n = 0)."""
     l2sq_to_first: np.ndarray
-    """||p^(m) - p^(1)||_2^2."""
+    """||p^(n) - p^(1)||_2^2."""
     final: np.ndarray
-    """The last model's laws p^(generations), shape (n_chains, C, s) (C dropped for a single law)."""
+    """The last model's laws p^(generations), shape (n_chains, n_contexts, V) (n_contexts dropped for a single law)."""
 
 
 def _sizes(n_real, n_synthetic):
@@ -311,19 +319,19 @@ def simulate(probabilities, n_real: int, n_synthetic: int, generations: int, n_c
              keep_real: bool = True, window: int = 1, source: str = "last", distances: bool = False) -> Trajectory:
     """Recursive training of the count model, every chain and context at once.
 
-    Model 1 is fitted to ``n_real`` real tokens per context, Y ~ Mult(N, p). Model m >= 2 is
-    fitted to Y (if ``keep_real``) plus the synthetic sets S_{m-1}, ..., S_{m-window}
-    (those that exist), where S_j holds ``n_synthetic`` draws per context from model j
+    Model 1 is fitted to ``n_real`` real tokens per context, Y ~ Mult(M_0, p). Model n >= 2 is
+    fitted to Y (if ``keep_real``) plus the synthetic sets D_{n-1}, ..., D_{n-window}
+    (those that exist), where D_j holds ``n_synthetic`` draws per context from model j
     (``source="last"``) or from the equal-weight mixture of models 1..j
     (``source="all"``). Fully synthetic training is ``n_real = n``, ``keep_real=False``;
     partially synthetic is ``keep_real=True``, ``window=1``.
 
     Parameters
     ----------
-    probabilities : array (s,) or (C, s)
+    probabilities : array (V,) or (n_contexts, V)
         The true next-token law of every context.
     n_real, n_synthetic : int
-        N >= 1 real tokens and n synthetic tokens per context and generation.
+        M_0 >= 1 real tokens and M synthetic tokens per context and generation.
     generations : int
         Number of models fitted.
     n_chains : int
@@ -332,7 +340,7 @@ def simulate(probabilities, n_real: int, n_synthetic: int, generations: int, n_c
     keep_real, window, source
         The training-set recipe, see above.
     distances : bool
-        Whether to record the distances to model 1 (NaN otherwise; they cost two passes over (C, s)).
+        Whether to record the distances to model 1 (NaN otherwise; they cost two passes over (n_contexts, V)).
     """
     p = laws(probabilities)
     n_real, n_synthetic = _sizes(n_real, n_synthetic)
@@ -416,20 +424,20 @@ def _resample_mixture(past: np.ndarray, lengths: np.ndarray, size: int, rng) -> 
 
 
 def simulate_fully_synthetic(probabilities, n: int, generations: int, n_chains: int = 1, rng=0) -> Trajectory:
-    """Model 1 from n real tokens per context, model m >= 2 from n draws of model m - 1 (Wright-Fisher)."""
+    """Model 1 from M real tokens per context, model n >= 2 from M draws of model n - 1 (Wright-Fisher)."""
     n = validation.integer(n, "n", minimum=1)
     return simulate(probabilities, n, n, generations, n_chains, rng, keep_real=False)
 
 
 def simulate_partially_synthetic(probabilities, n_real: int, n_synthetic: int, generations: int,
                                  n_chains: int = 1, rng=0, distances: bool = True) -> Trajectory:
-    """Model 1 from N real tokens, model m >= 2 from the same N real tokens plus n draws of model m - 1."""
+    """Model 1 from M_0 real tokens, model n >= 2 from the same M_0 real tokens plus M draws of model n - 1."""
     return simulate(probabilities, n_real, n_synthetic, generations, n_chains, rng, keep_real=True,
                     distances=distances)
 
 
 def context_sizes(counts, total: int) -> np.ndarray:
-    """Tokens per context in a text of ``total`` tokens: round(total * n_c / sum n), at least 1; shape (C,)."""
+    """Tokens per context in a text of ``total`` tokens: round(total * J_u / J), J_u the context's count, at least 1; shape (n_contexts,)."""
     counts = counts_array(counts)
     if counts.ndim != 2:
         raise ValueError(f"counts must be a (C, s) table, got shape {counts.shape}.")
@@ -439,12 +447,12 @@ def context_sizes(counts, total: int) -> np.ndarray:
 
 
 def simulate_corpus(probabilities, sizes, generations: int, n_chains: int = 1, rng=0) -> Trajectory:
-    """Fully synthetic training with a sample size n_c of its own for every context c.
+    """Fully synthetic training with a sample size M_u of its own for every context u.
 
-    Model 1 is the empirical law of n_c draws from row c of ``probabilities`` (C, s),
-    model m >= 2 of n_c draws from model m - 1: the chapter's bigram model on a real
-    text, where a generation is a text of about sum_c n_c tokens. Training sets of
-    different lengths are stored padded with an extra token s that is never drawn.
+    Model 1 is the empirical law of M_u draws from row u of ``probabilities`` (n_contexts, V),
+    model n >= 2 of M_u draws from model n - 1: the chapter's bigram model on a real
+    text, where a generation is a text of about sum_u M_u tokens. Training sets of
+    different lengths are stored padded with an extra token V that is never drawn.
     The distance fields are NaN.
     """
     p = laws(probabilities)
@@ -513,15 +521,15 @@ def loop_generation(counts: list, size: int, random) -> list:
 
 
 def _constant(n: int, generations: int) -> np.ndarray:
-    """n tokens in each of ``generations`` generations (schedules.constant asks for n >= 2, a variance's need)."""
+    """M = ``n`` tokens in each of ``generations`` generations (schedules.constant asks for n >= 2, a variance's need)."""
     return np.full(generations, n, dtype=np.int64)
 
 
 def collision_fully_synthetic(probabilities, n: int, generations: int) -> np.ndarray:
-    """S_m = E||p^(m)||^2 = 1 - (1 - S_0)(1 - 1/n)^m, m = 0..G, S_0 = ||p||^2.
+    """Cbar_n = E||p^(n)||^2 = 1 - (1 - C_0)(1 - 1/M)^n, n = 0..G, C_0 = ||p||^2.
 
-    1 - S_m is the expected heterozygosity of the discrete chapter,
-    :func:`collapse_lib.discrete.expected_heterozygosity`, with M = n. Shape (G + 1,) or (G + 1, C).
+    1 - Cbar_n is the expected heterozygosity of the discrete chapter,
+    :func:`collapse_lib.discrete.expected_heterozygosity`, with every M_i = M. Shape (G + 1,) or (G + 1, n_contexts).
     """
     p = laws(probabilities)
     n = validation.integer(n, "n", minimum=1)
@@ -546,11 +554,11 @@ def _partial_parameters(probabilities, n_real, n_synthetic):
 
 
 def collision_partially_synthetic(probabilities, n_real: int, n_synthetic: int, generations: int) -> np.ndarray:
-    """S_m = E||p^(m)||^2 with N real and n synthetic tokens, m = 0..G (closed form).
+    """Cbar_n = E||p^(n)||^2 with M_0 real and M synthetic tokens, n = 0..G (closed form).
 
-    With a = n/(N + n), lambda = a^2 (1 - 1/n) and S_1 = 1/N + (1 - 1/N) S_0:
-    1 - S_m = (1 - S_1) [(1 - a^2) + (a^2/n) lambda^(m-1)] / (1 - lambda), m >= 1.
-    Shape (G + 1,) or (G + 1, C).
+    With alpha = M/(M_0 + M), lambda = alpha^2 (1 - 1/M) and Cbar_1 = 1/M_0 + (1 - 1/M_0) C_0:
+    1 - Cbar_n = (1 - Cbar_1) [(1 - alpha^2) + (alpha^2/M) lambda^(n-1)] / (1 - lambda), n >= 1.
+    Shape (G + 1,) or (G + 1, n_contexts).
     """
     generations = validation.generations(generations)
     start, alpha, lam, noise = _partial_parameters(probabilities, n_real, n_synthetic)
@@ -562,7 +570,7 @@ def collision_partially_synthetic(probabilities, n_real: int, n_synthetic: int, 
 
 def collision_partially_synthetic_recursion(probabilities, n_real: int, n_synthetic: int,
                                             generations: int) -> np.ndarray:
-    """The same S_m from the recursion S_m = (1 - a^2) S_1 + a^2/n + a^2 (1 - 1/n) S_{m-1}, S_1 = 1/N + (1-1/N) S_0."""
+    """The same Cbar_n from the recursion Cbar_n = (1 - alpha^2) Cbar_1 + alpha^2/M + alpha^2 (1 - 1/M) Cbar_{n-1}, Cbar_1 = 1/M_0 + (1-1/M_0) C_0."""
     generations = validation.generations(generations)
     start, alpha, lam, noise = _partial_parameters(probabilities, n_real, n_synthetic)
     s0 = np.einsum("...k,...k->...", laws(probabilities), laws(probabilities))
@@ -575,15 +583,15 @@ def collision_partially_synthetic_recursion(probabilities, n_real: int, n_synthe
 
 
 def collision_limit(probabilities, n_real: int, n_synthetic: int) -> np.ndarray:
-    """lim S_m = 1 - (1 - S_1)(1 - a^2)/(1 - a^2 + a^2/n) < 1: no collapse while N >= 2 and S_0 < 1."""
+    """lim Cbar_n = 1 - (1 - Cbar_1)(1 - alpha^2)/(1 - alpha^2 + alpha^2/M) < 1: no collapse while M_0 >= 2 and C_0 < 1."""
     start, alpha, lam, noise = _partial_parameters(probabilities, n_real, n_synthetic)
     return 1.0 - (1.0 - start) * (1.0 - alpha**2) / (1.0 - lam)
 
 
 def distance_to_first(probabilities, n_real: int, n_synthetic: int, generations: int) -> np.ndarray:
-    """E||p^(m) - p^(1)||_2^2 = n (1 - S_1)(1 - lambda^(m-1)) / (N^2 + 2 N n + n), m = 0..G (0 for m <= 1).
+    """E||p^(n) - p^(1)||_2^2 = M (1 - Cbar_1)(1 - lambda^(n-1)) / (M_0^2 + 2 M_0 M + M), n = 0..G (0 for n <= 1).
 
-    p^(1) = Y/N is the model fitted to the real data alone; S_1 = 1/N + (1 - 1/N) S_0.
+    p^(1) = Y/M_0 is the model fitted to the real data alone; Cbar_1 = 1/M_0 + (1 - 1/M_0) C_0.
     """
     generations = validation.generations(generations)
     start, alpha, lam, noise = _partial_parameters(probabilities, n_real, n_synthetic)
@@ -593,9 +601,9 @@ def distance_to_first(probabilities, n_real: int, n_synthetic: int, generations:
 
 
 def l1_bound(probabilities, n_real: int, n_synthetic: int, generations: int) -> np.ndarray:
-    """E||p^(m) - p^(1)||_1 <= sqrt(k E||p^(m) - p^(1)||_2^2), k = min(#support of p, N), m = 0..G.
+    """E||p^(n) - p^(1)||_1 <= sqrt(k E||p^(n) - p^(1)||_2^2), k = min(#support of p, M_0), n = 0..G.
 
-    Every model's support lies in that of the real sample Y (at most min(s, N) tokens),
+    Every model's support lies in that of the real sample Y (at most min(V, M_0) tokens),
     so Cauchy-Schwarz over those k coordinates and Jensen give the bound.
     """
     p = laws(probabilities)
@@ -604,12 +612,12 @@ def l1_bound(probabilities, n_real: int, n_synthetic: int, generations: int) -> 
 
 
 def max_synthetic(n_real: int, epsilon: float, vocabulary: int, s0: float = 0.0) -> float:
-    """Largest n for which the L1 bound of :func:`l1_bound` stays below epsilon at every generation.
+    """Largest M for which the L1 bound of :func:`l1_bound` stays below epsilon at every generation.
 
-    With k = min(s, N) and 1 - S_1 = (1 - 1/N)(1 - S_0), the steady state of the bound
-    requires k n (1 - S_1) <= epsilon^2 (N^2 + (2N + 1) n):
-    n <= epsilon^2 N^2 / (k (1 - S_1) - epsilon^2 (2N + 1)), and every n qualifies
-    (returns inf) when k (1 - S_1) <= epsilon^2 (2N + 1).
+    With k = min(V, M_0) and 1 - Cbar_1 = (1 - 1/M_0)(1 - C_0), the steady state of the bound
+    requires k M (1 - Cbar_1) <= epsilon^2 (M_0^2 + (2 M_0 + 1) M):
+    M <= epsilon^2 M_0^2 / (k (1 - Cbar_1) - epsilon^2 (2 M_0 + 1)), and every M qualifies
+    (returns inf) when k (1 - Cbar_1) <= epsilon^2 (2 M_0 + 1).
     """
     n_real = validation.integer(n_real, "n_real", minimum=1)
     epsilon = validation.positive_real(epsilon, "epsilon")
@@ -622,11 +630,11 @@ def max_synthetic(n_real: int, epsilon: float, vocabulary: int, s0: float = 0.0)
 
 
 def collapse_probability(probabilities, n: int, generations: int) -> np.ndarray:
-    """Exact P(p^(m) is a point mass), m = 0..G, fully synthetic with n draws per generation.
+    """Exact P(p^(n) is a point mass), n = 0..G, fully synthetic with M draws per generation.
 
-    Collapse onto token k by generation m is the loss of the other tokens' mass
-    1 - p_k, so P = sum_k [1 - S_m(1 - p_k)] with the two-category survival
-    probability S_m of :func:`collapse_lib.discrete.survival_probability`. 1D law only.
+    Collapse onto token k by generation n is the loss of the other tokens' mass
+    1 - p_k, so P = sum_k [1 - S_n(1 - p_k)] with the two-category survival
+    probability S_n(q) of :func:`collapse_lib.discrete.survival_probability`. 1D law only.
     """
     p = laws(probabilities)
     if p.ndim != 1:
@@ -637,7 +645,7 @@ def collapse_probability(probabilities, n: int, generations: int) -> np.ndarray:
 
 
 def fixation_by(probabilities, n: int, generations: int) -> np.ndarray:
-    """Exact P(p^(m) = delta_k), m = 0..G, k = 1..s: shape (G + 1, s); its limit is p_k."""
+    """Exact P(p^(n) = delta_k), n = 0..G, k = 1..V: shape (G + 1, V); its limit is p_k."""
     p = laws(probabilities)
     if p.ndim != 1:
         raise ValueError(f"probabilities must be one law of shape (s,), got shape {p.shape}.")
@@ -647,10 +655,10 @@ def fixation_by(probabilities, n: int, generations: int) -> np.ndarray:
 
 
 def collapse_probability_bounds(probabilities, n: int, generations: int) -> tuple[np.ndarray, np.ndarray]:
-    """Bounds on P(not collapsed by m) = P(tau > m), m = 1..G, from E[1 - sigma_m] = (1 - S_0)(1 - 1/n)^m.
+    """Bounds on P(not collapsed by n) = P(T > n), n = 1..G, from E[1 - C_n] = (1 - C_0)(1 - 1/M)^n.
 
-    A non-collapsed model fitted to n tokens has 2(n - 1)/n^2 <= 1 - sigma <= 1 - 1/k, k = min(s, n):
-    (1 - S_0)(1 - 1/n)^m / (1 - 1/k) <= P(tau > m) <= min(1, (n/2)(1 - S_0)(1 - 1/n)^(m - 1)).
+    A non-collapsed model fitted to M tokens has 2(M - 1)/M^2 <= 1 - C <= 1 - 1/k, k = min(V, M):
+    (1 - C_0)(1 - 1/M)^n / (1 - 1/k) <= P(T > n) <= min(1, (M/2)(1 - C_0)(1 - 1/M)^(n - 1)).
     Returns (lower, upper), each of shape (G,). 1D law only.
     """
     p = laws(probabilities)
@@ -669,11 +677,11 @@ def collapse_probability_bounds(probabilities, n: int, generations: int) -> tupl
 
 
 def expected_collapse_time_bounds(probabilities, n: int) -> tuple[float, float]:
-    """Bounds on E[tau], tau = first m with p^(m) a point mass, summing those of P(tau > m) over m >= 0.
+    """Bounds on E[T], T = first n with p^(n) a point mass, summing those of P(T > n) over n >= 0.
 
-    Lower: 1 + (n - 1)(1 - S_0)/(1 - 1/k), k = min(#support, n). Upper, with a = (n/2)(1 - S_0)
-    and r = 1 - 1/n: 1 + j0 + n a r^j0, j0 = max(0, ceil(log a / -log r)).
-    For a point mass tau = 0; for n = 1, tau = 1.
+    Lower: 1 + (M - 1)(1 - C_0)/(1 - 1/k), k = min(#support, M). Upper, with kappa = (M/2)(1 - C_0)
+    and r = 1 - 1/M: 1 + j0 + M kappa r^j0, j0 = max(0, ceil(log kappa / -log r)).
+    For a point mass T = 0; for M = 1, T = 1.
     """
     p = laws(probabilities)
     if p.ndim != 1:
@@ -694,7 +702,7 @@ def expected_collapse_time_bounds(probabilities, n: int) -> tuple[float, float]:
 
 
 def expected_collapse_time(probabilities, n: int) -> float:
-    """Exact E[tau] for a small case: :func:`collapse_lib.discrete.absorption_time` with M = n."""
+    """Exact E[T] for a small case: :func:`collapse_lib.discrete.absorption_time` with every M_i = M = ``n``."""
     return discrete.absorption_time(laws(probabilities), n)
 
 
