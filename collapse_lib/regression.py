@@ -2,7 +2,7 @@
 
 Data: x ~ N(0, Sigma) in R^d, y = x^T w_0 + noise. Model 0 is the truth w_0.
 Generation k (k = 0, 1, ...) draws inputs X_k (M_0 x d), labels them with the
-current model plus noise of variance sigma_0^2, y = X_k w_k + sigma_0 eps, and
+current model plus noise of variance sigma_eps^2, y = X_k w_k + sigma_eps eps, and
 fits model k + 1 by ordinary least squares (OLS). So model 1 is the fit on real
 labels and row n of every simulated array is model n. The **test error** of a
 model w is its excess risk on a fresh real point,
@@ -29,7 +29,7 @@ Two simulators with the same law:
 - :func:`simulate_exact` draws the fit from its conditional law given the
   previous one: given X, (X^T X)^{-1} X^T eps ~ N(0, (X^T X)^{-1}), and
   X^T X = L A A^T L^T with L L^T = Sigma and A Bartlett's factor of W_d(M_0, I),
-  so the step is sigma_0 L^{-T} A^{-T} z with z ~ N(0, I_d): cost O(d^3),
+  so the step is sigma_eps L^{-T} A^{-T} z with z ~ N(0, I_d): cost O(d^3),
   independent of M_0.
 
 Chapter: *Linear regression trained on its own predictions*.
@@ -163,7 +163,7 @@ def simulate_direct(strategy_name: str, generations: int, n_chains: int, size: i
     cov : array (d, d)
         Sigma, the covariance of the inputs; symmetric positive definite.
     noise : float
-        sigma_0^2 >= 0, the label-noise variance of every generation.
+        sigma_eps^2 >= 0, the label-noise variance of every generation.
     w0 : array (d,), optional
         The true weights (default e_1).
     fraction : float
@@ -244,7 +244,7 @@ def upper_solve(lower: np.ndarray, rhs: np.ndarray) -> np.ndarray:
 
 
 def ols_noise(rng, n_chains: int, size: int, inverse_factor: np.ndarray, sd: float) -> np.ndarray:
-    """sigma_0 (X^T X)^{-1} X^T eps in law: sigma_0 L^{-T} A^{-T} z, A Bartlett's factor of W_d(M, I).
+    """sigma_eps (X^T X)^{-1} X^T eps in law: sigma_eps L^{-T} A^{-T} z, A Bartlett's factor of W_d(M, I).
 
     Cost O(d^3) per chain whatever M. ``inverse_factor`` is L^{-T} for L L^T = Sigma.
     """
@@ -258,7 +258,7 @@ def simulate_exact(strategy_name: str, generations: int, n_chains: int, size: in
                    w0=None, fraction: float = 0.5, rng=0) -> Paths:
     """Recursive OLS drawn from the exact conditional law of each fit given the previous one.
 
-    With e ~ N(0, sigma_0^2 (X^T X)^{-1}) drawn by :func:`ols_noise`:
+    With e ~ N(0, sigma_eps^2 (X^T X)^{-1}) drawn by :func:`ols_noise`:
 
     - replace:    w_{k+1} = w_k + e_k (fresh X_k);
     - accumulate: w_{k+1} = w_k + e_{k+1} / (k + 1), all e_k with the same X
@@ -310,19 +310,19 @@ def inverse_wishart_mean(size: int, cov) -> np.ndarray:
 
 
 def one_fit_error(dim: int, size: int, noise: float) -> float:
-    """E||w_hat - w||_Sigma^2 = sigma_0^2 d / (M - d - 1) for one OLS fit on M points (any Sigma)."""
+    """E||w_hat - w||_Sigma^2 = sigma_eps^2 d / (M - d - 1) for one OLS fit on M points (any Sigma)."""
     size = full_rank_size(size, dim)
     return noise_variance(noise) * dim / (size - dim - 1)
 
 
 def replace_error(generations: int, dim: int, size: int, noise: float) -> np.ndarray:
-    """E||w_n - w_0||_Sigma^2 = n sigma_0^2 d / (M_0 - d - 1) under replace, n = 0..N (independent of Sigma)."""
+    """E||w_n - w_0||_Sigma^2 = n sigma_eps^2 d / (M_0 - d - 1) under replace, n = 0..N (independent of Sigma)."""
     generations = validation.integer(generations, "generations", minimum=0)
     return np.arange(generations + 1) * one_fit_error(dim, size, noise)
 
 
 def accumulate_error(generations: int, dim: int, size: int, noise: float) -> np.ndarray:
-    """E||w_n - w_0||_Sigma^2 = sigma_0^2 d / (M - d - 1) sum_{i=1}^{n} 1/i^2 under accumulate, n = 0..N.
+    """E||w_n - w_0||_Sigma^2 = sigma_eps^2 d / (M - d - 1) sum_{i=1}^{n} 1/i^2 under accumulate, n = 0..N.
 
     Bounded by pi^2/6 times the one-fit error; the same partial sum as the
     Gaussian mean under accumulation (chapter *Replace, mix or accumulate*).
@@ -335,7 +335,7 @@ def accumulate_error(generations: int, dim: int, size: int, noise: float) -> np.
 def mix_error(generations: int, dim: int, size: int, fraction: float, noise: float) -> np.ndarray:
     """E||w_n - w_0||_Sigma^2 under mixing, n = 0..N, from the linear recursion
 
-        x_{k+1} = (1 - phi)^2 x_k + x_1,  x_1 = phi^2 sigma_0^2 d/(K - d - 1) + (1 - phi)^2 sigma_0^2 d/(S - d - 1),
+        x_{k+1} = (1 - phi)^2 x_k + x_1,  x_1 = phi^2 sigma_eps^2 d/(K - d - 1) + (1 - phi)^2 sigma_eps^2 d/(S - d - 1),
 
     so x_n = x_1 (1 - (1 - phi)^{2n}) / (1 - (1 - phi)^2), converging to :func:`mix_fixed_point`.
     """
@@ -418,7 +418,7 @@ def ridge_error_given_spectrum(penalty, eigenvalues, size: int, drift: float, si
 
 
 def ridge_drift(generations: int, dim: int, size: int, noise: float) -> float:
-    """u = n sigma_0^2 / (M_0 - d - 1): E[(w_n - w_0)(w_n - w_0)^T] = u Sigma^{-1} under replace."""
+    """u = n sigma_eps^2 / (M_0 - d - 1): E[(w_n - w_0)(w_n - w_0)^T] = u Sigma^{-1} under replace."""
     return replace_error(generations, dim, size, noise)[-1] / dim
 
 
@@ -456,7 +456,7 @@ def ridge_error_limit(penalty, drift: float, signal: float, noise: float, dim: i
 def ridge_best_penalty_limit(drift: float, signal: float, noise: float, size: int) -> float:
     """lambda* = (u + sigma^2 / M) / b, the minimiser of :func:`ridge_error_limit`.
 
-    Under replace u = n sigma_0^2 / (M_0 - d - 1): the best penalty grows linearly in n.
+    Under replace u = n sigma_eps^2 / (M_0 - d - 1): the best penalty grows linearly in n.
     """
     signal = validation.positive_real(signal, "signal")
     size = validation.integer(size, "size", minimum=1)

@@ -3,7 +3,7 @@
 The chapter *Linear regression trained on its own predictions* shows these; the
 numeric twins are in :mod:`collapse_lib.regression` and the tests check that the
 two agree. Notation as there (the book's): d inputs, M_0 points per generation
-(M for a generic sample size; the papers write T), label noise sigma_0^2, model n
+(M for a generic sample size; the papers write T), label noise sigma_eps^2, model n
 after n fits (model 0 = w_0), test error ||w_n - w_0||_Sigma^2. The Python names
 keep the papers' letters; the symbols display the book's: ``T`` shows as M, ``s``
 (an eigenvalue) as omega, ``t`` as zeta, ``c`` (ridge drift, mixing increment) as u.
@@ -19,7 +19,7 @@ d, n, i, k = sp.symbols("d n i k", positive=True, integer=True)
 T = sp.Symbol("M", positive=True, integer=True)
 """Dimension, sample size M (named T in the papers), number of generations, summation indices."""
 
-sigma0 = sp.Symbol("sigma_0", positive=True)
+sigma0 = sp.Symbol("sigma_varepsilon", positive=True)
 """Standard deviation of the label noise of every generation."""
 
 x, lam = sp.symbols("x lambda", positive=True)
@@ -70,17 +70,17 @@ def inverse_wishart_diagonal(size=T, dim=d):
 
 
 def one_fit_error(size=T, dim=d, sd=sigma0):
-    """E||w_hat - w||_Sigma^2 = sigma_0^2 tr(Sigma E[(X^T X)^{-1}]) = sigma_0^2 d / (M - d - 1)."""
+    """E||w_hat - w||_Sigma^2 = sigma_eps^2 tr(Sigma E[(X^T X)^{-1}]) = sigma_eps^2 d / (M - d - 1)."""
     return sd**2 * dim * inverse_wishart_diagonal(size, dim)
 
 
 def replace_error(generations=n, size=T, dim=d, sd=sigma0):
-    """sum_{k<n} E||e_k||_Sigma^2 of n independent OLS noises: n sigma_0^2 d / (M - d - 1)."""
+    """sum_{k<n} E||e_k||_Sigma^2 of n independent OLS noises: n sigma_eps^2 d / (M - d - 1)."""
     return sp.summation(one_fit_error(size, dim, sd), (i, 1, generations))
 
 
 def accumulate_error(generations=n, size=T, dim=d, sd=sigma0):
-    """w_n - w_0 = sum_{i=1}^{n} e_i / i with e_i i.i.d. given X: sigma_0^2 d / (M - d - 1) sum 1/i^2."""
+    """w_n - w_0 = sum_{i=1}^{n} e_i / i with e_i i.i.d. given X: sigma_eps^2 d / (M - d - 1) sum 1/i^2."""
     return one_fit_error(size, dim, sd) * sp.summation(1 / i**2, (i, 1, generations))
 
 
@@ -90,7 +90,7 @@ def accumulate_limit(size=T, dim=d, sd=sigma0):
 
 
 def mix_increment(real, synthetic, fraction=phi, dim=d, sd=sigma0):
-    """x_1 = phi^2 sigma_0^2 d/(K - d - 1) + (1 - phi)^2 sigma_0^2 d/(M_0 - K - d - 1): the fresh error per generation."""
+    """x_1 = phi^2 sigma_eps^2 d/(K - d - 1) + (1 - phi)^2 sigma_eps^2 d/(M_0 - K - d - 1): the fresh error per generation."""
     return fraction**2 * one_fit_error(real, dim, sd) + (1 - fraction) ** 2 * one_fit_error(synthetic, dim, sd)
 
 

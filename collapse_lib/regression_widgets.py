@@ -113,14 +113,14 @@ def draw_regression(figure, view: RegressionView) -> None:
 
 
 def regression_widget():
-    """Sliders for M_0 (``size``), f, d and sigma_0^2; the static site precomputes M_0 x f."""
+    """Sliders for M_0 (``size``), f, d and sigma_eps^2; the static site precomputes M_0 x f."""
     import ipywidgets as widgets
 
     controls = {
         "size": widgets.IntSlider(value=40, min=12, max=400, description="M₀"),
         "fraction": widgets.FloatSlider(value=0.5, min=0.05, max=0.95, step=0.05, description="real fraction f"),
         "dim": widgets.IntSlider(value=10, min=1, max=30, description="d"),
-        "noise": widgets.FloatSlider(value=1.0, min=0.1, max=4.0, step=0.1, description="σ₀²"),
+        "noise": widgets.FloatSlider(value=1.0, min=0.1, max=4.0, step=0.1, description="σ_ε²"),
     }
     grid = {"size": [40, 30, 60, 100, 200, 400], "fraction": [0.5, 0.3, 0.7, 0.9]}
     return book_widget(compute_regression, draw_regression, controls, grid=grid, figsize=FIGSIZE)
