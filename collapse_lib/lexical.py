@@ -208,7 +208,7 @@ class History(NamedTuple):
     hapaxes: np.ndarray
     self_bleu: np.ndarray | None
     rank_counts: tuple        # counts(text_n), one array per generation
-    texts: tuple              # the token streams T_0 (real training text), T_1, ...
+    texts: tuple              # the token streams 𝒯_0 (real training text), 𝒯_1, ...
 
 
 def measure(text, model: ngram.Model, held_out, rng, window: int = 500, bleu_segments: int = 0,
