@@ -7,8 +7,8 @@ Metrics, for a stream of M tokens in which word w occurs #(w) times (the chapter
 
 - word types: the number of distinct tokens, the number of w with #(w) > 0;
 - distinct-n (distinct-j in the chapter): distinct j-grams / total j-grams (M - j + 1);
-- MATTR (moving-average type-token ratio): the mean over every window of Lambda consecutive
-  tokens (``window``) of (types in the window) / Lambda; unlike types / M it does not fall with M;
+- MATTR (moving-average type-token ratio): the mean over every window of M_win consecutive
+  tokens (``window``) of (types in the window) / M_win; unlike types / M it does not fall with M;
 - unigram entropy: H = -sum_w (#(w) / M) log2 (#(w) / M), in bits;
 - rank-frequency: the counts sorted in decreasing order (the Zipf plot);
 - self-BLEU: the mean BLEU of each of a set of segments against all the others, with

@@ -394,13 +394,13 @@ def simulate_interpolation(generations: int, n_chains: int, size: int, dim: int,
 
 def ridge_error_given_spectrum(penalty, eigenvalues, size: int, drift: float, signal: float,
                                noise: float) -> np.ndarray:
-    """Exact conditional test error of the final ridge fit given the eigenvalues omega_j of X^T X (Sigma = I).
+    """Exact conditional test error of the final ridge fit given the eigenvalues vartheta_j of X^T X (Sigma = I).
 
     The final model fits w = (X^T X + M lambda I)^{-1} X^T y on M points labelled
     y = X w_n + sigma^2-noise, where E[(w_n - w_0)(w_n - w_0)^T] = u I (``drift`` u)
-    and w_0 has ||w_0||^2 = b d (``signal`` b, averaged over its direction):
+    and w_0 has ||w_0||^2 = wbar^2 d (``signal`` wbar^2, averaged over its direction):
 
-        E[error | omega] = sum_j (u omega_j^2 + b (M lambda)^2 + sigma^2 omega_j) / (omega_j + M lambda)^2.
+        E[error | vartheta] = sum_j (u vartheta_j^2 + wbar^2 (M lambda)^2 + sigma^2 vartheta_j) / (vartheta_j + M lambda)^2.
 
     ``penalty``: array of lambda >= 0; ``eigenvalues``: (..., d). Returns shape
     penalty.shape + eigenvalues.shape[:-1].
@@ -444,9 +444,9 @@ def wishart_spectra(count: int, dim: int, size: int, rng=0) -> np.ndarray:
 
 
 def ridge_error_limit(penalty, drift: float, signal: float, noise: float, dim: int, size: int) -> np.ndarray:
-    """The ridge error when every omega_j equals M (X^T X = M I, the large-M limit):
+    """The ridge error when every vartheta_j equals M (X^T X = M I, the large-M limit):
 
-        d (u + b lambda^2 + sigma^2 / M) / (1 + lambda)^2.
+        d (u + wbar^2 lambda^2 + sigma^2 / M) / (1 + lambda)^2.
     """
     dim = validation.integer(dim, "dim", minimum=1)
     size = validation.integer(size, "size", minimum=1)
@@ -454,7 +454,7 @@ def ridge_error_limit(penalty, drift: float, signal: float, noise: float, dim: i
 
 
 def ridge_best_penalty_limit(drift: float, signal: float, noise: float, size: int) -> float:
-    """lambda* = (u + sigma^2 / M) / b, the minimiser of :func:`ridge_error_limit`.
+    """lambda* = (u + sigma^2 / M) / wbar^2, the minimiser of :func:`ridge_error_limit`.
 
     Under replace u = n sigma_eps^2 / (M_0 - d - 1): the best penalty grows linearly in n.
     """

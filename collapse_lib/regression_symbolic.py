@@ -6,7 +6,8 @@ two agree. Notation as there (the book's): d inputs, M_0 points per generation
 (M for a generic sample size; the papers write T), label noise sigma_eps^2, model n
 after n fits (model 0 = w_0), test error ||w_n - w_0||_Sigma^2. The Python names
 keep the papers' letters; the symbols display the book's: ``T`` shows as M, ``s``
-(an eigenvalue) as omega, ``t`` as zeta, ``c`` (ridge drift, mixing increment) as u.
+(an eigenvalue) as vartheta, ``t`` as Lambda, ``c`` (ridge drift, mixing increment) as u,
+``b`` as wbar^2 (the mean squared true weight).
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ sigma0 = sp.Symbol("sigma_varepsilon", positive=True)
 """Standard deviation of the label noise of every generation."""
 
 x, lam = sp.symbols("x lambda", positive=True)
-s = sp.Symbol("omega", positive=True)
-t = sp.Symbol("zeta", positive=True)
-"""A chi-square variable, the ridge penalty lambda, an eigenvalue omega of X^T X, zeta = M lambda."""
+s = sp.Symbol("vartheta", positive=True)
+t = sp.Symbol("Lambda", positive=True)
+"""A chi-square variable, the ridge penalty lambda, an eigenvalue vartheta of X^T X, Lambda = M lambda."""
 
 phi = sp.Symbol("varphi", positive=True)
 """The real fraction K / M_0 under mixing."""
@@ -34,8 +35,8 @@ rho = sp.Symbol("rho", positive=True)
 """M_0 / d < 1 in the over-parameterised case."""
 
 c = sp.Symbol("u", nonnegative=True)
-b = sp.Symbol("b", nonnegative=True)
-"""Ridge: E[(w_n - w_0)(w_n - w_0)^T] = u I (also the mixing increment x_1) and ||w_0||^2 = b d."""
+b = sp.Symbol("wbar^2", nonnegative=True)
+"""Ridge: E[(w_n - w_0)(w_n - w_0)^T] = u I (also the mixing increment x_1) and ||w_0||^2 = wbar^2 d."""
 
 
 def chi_square_density(dof=k, variable=x):
@@ -109,21 +110,21 @@ def mix_fixed_point(increment=c, fraction=phi):
 
 
 def ridge_eigen_error(eigenvalue=s, shrink=t, drift=c, signal=b, sd=sigma0):
-    """The test error carried by one eigen-direction of X^T X with eigenvalue omega, zeta = M lambda:
+    """The test error carried by one eigen-direction of X^T X with eigenvalue vartheta, Lambda = M lambda:
 
-    (u omega^2 + b zeta^2 + sigma^2 omega) / (omega + zeta)^2  (variance of the old error, bias, new noise).
+    (u vartheta^2 + wbar^2 Lambda^2 + sigma^2 vartheta) / (vartheta + Lambda)^2  (variance of the old error, bias, new noise).
     """
     return (drift * eigenvalue**2 + signal * shrink**2 + sd**2 * eigenvalue) / (eigenvalue + shrink) ** 2
 
 
 def ridge_best_shrink(eigenvalue=s, drift=c, signal=b, sd=sigma0):
-    """The zeta minimising :func:`ridge_eigen_error`: zeta* = (u omega + sigma^2) / b."""
+    """The Lambda minimising :func:`ridge_eigen_error`: Lambda* = (u vartheta + sigma^2) / wbar^2."""
     error = ridge_eigen_error(eigenvalue, t, drift, signal, sd)
     return sp.solve(sp.diff(error, t), t)[0]
 
 
 def ridge_best_penalty_limit(size=T, drift=c, signal=b, sd=sigma0):
-    """lambda* = zeta*/M with every omega = M (X^T X = M I): (u + sigma^2 / M) / b."""
+    """lambda* = Lambda*/M with every vartheta = M (X^T X = M I): (u + sigma^2 / M) / wbar^2."""
     return sp.expand(ridge_best_shrink(size, drift, signal, sd) / size)
 
 

@@ -34,7 +34,7 @@ class RegressionView(NamedTuple):
     simulated: dict            # strategy -> simulated mean of the same (exact simulator)
     penalty: np.ndarray
     ridge: np.ndarray          # (len(RIDGE_GENERATIONS), len(penalty)): E[test error] of the final ridge fit
-    best: np.ndarray           # the large-M best penalty (u + sigma^2/M)/b for each of RIDGE_GENERATIONS
+    best: np.ndarray           # the large-M best penalty (u + sigma^2/M)/wbar^2 for each of RIDGE_GENERATIONS
     dim: int
     size: int
     fraction: float
