@@ -3,13 +3,13 @@
 Chapter: *The decline of lexical diversity, on real text*. A text is a stream of token
 ids (:mod:`collapse_lib.corpus`); every metric ignores the paragraph marks (id 0).
 
-Metrics, for a stream of N tokens with counts c_w:
+Metrics, for a stream of M tokens in which word w occurs #(w) times (the chapter's symbols):
 
-- word types: the number of distinct tokens, #{w : c_w > 0};
-- distinct-n: distinct n-grams / total n-grams (N - n + 1);
-- MATTR (moving-average type-token ratio): the mean over every window of W consecutive
-  tokens of (types in the window) / W; unlike types / N it does not fall with N;
-- unigram entropy: H = -sum_w (c_w / N) log2 (c_w / N), in bits;
+- word types: the number of distinct tokens, the number of w with #(w) > 0;
+- distinct-n (distinct-j in the chapter): distinct j-grams / total j-grams (M - j + 1);
+- MATTR (moving-average type-token ratio): the mean over every window of M_win consecutive
+  tokens (``window``) of (types in the window) / M_win; unlike types / M it does not fall with M;
+- unigram entropy: H = -sum_w (#(w) / M) log2 (#(w) / M), in bits;
 - rank-frequency: the counts sorted in decreasing order (the Zipf plot);
 - self-BLEU: the mean BLEU of each of a set of segments against all the others, with
   nltk's ``sentence_bleu`` (uniform weights up to 4-grams, smoothing method 1).
@@ -18,10 +18,10 @@ Only self-BLEU comes from a library (nltk): the others are one or two numpy line
 over integer ids, and no maintained library computes MATTR or distinct-n on id arrays
 (nltk's ``ngrams`` gives the n-grams, which the tests use as the reference).
 
-Closed forms for one resampling of a text, N i.i.d. draws from its frequencies p_w:
-a word survives with probability 1 - (1 - p_w)^N, so the expected number of surviving
-types is sum_w [1 - (1 - p_w)^N]; a hapax (c_w = 1, p_w = 1/T) is lost with probability
-(1 - 1/T)^N -> e^(-1) when N = T. Sympy twins in :mod:`collapse_lib.lexical_symbolic`.
+Closed forms for one resampling of a text of M tokens, M' i.i.d. draws from its frequencies
+p_w: a word survives with probability 1 - (1 - p_w)^M', so the expected number of surviving
+types is sum_w [1 - (1 - p_w)^M']; a hapax (#(w) = 1, p_w = 1/M) is lost with probability
+(1 - 1/M)^M' -> e^(-1) when M' = M. Sympy twins in :mod:`collapse_lib.lexical_symbolic`.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def types(ids) -> int:
 
 
 def distinct_n(ids, n: int) -> float:
-    """Distinct-n: the number of distinct n-grams over the number of n-grams, N - n + 1."""
+    """Distinct-n: the number of distinct n-grams over the number of n-grams, M - n + 1 (M tokens)."""
     n = validation.integer(n, "n", minimum=1, maximum=ngram.MAX_ORDER)
     words = corpus.words_only(ids)
     if words.size < n:
@@ -71,7 +71,7 @@ def mattr(ids, window: int = 500) -> float:
 
     A token at position i is new in the window starting at s exactly when its previous
     occurrence is before s; counting, for each i, the windows s in (previous(i), i] with
-    s > i - W gives every window's number of types in O(N) (a difference array).
+    s > i - window gives every window's number of types in O(M) for M tokens (a difference array).
     """
     words = corpus.words_only(ids)
     window = validation.integer(window, "window", minimum=1)
@@ -92,7 +92,7 @@ def mattr(ids, window: int = 500) -> float:
 
 
 def entropy(ids) -> float:
-    """Unigram entropy in bits, H = -sum_w (c_w / N) log2 (c_w / N)."""
+    """Unigram entropy in bits, H = -sum_w (#(w) / M) log2 (#(w) / M), for M tokens."""
     c = counts(ids)
     c = c[c > 0]
     p = c / c.sum()
@@ -140,7 +140,7 @@ def _frequencies(token_counts) -> np.ndarray:
 
 
 def surviving_types(token_counts, draws: int) -> float:
-    """E[types after ``draws`` i.i.d. draws from the frequencies c_w / T] = sum_w 1 - (1 - p_w)^N.
+    """E[types after M' = ``draws`` i.i.d. draws from the frequencies p_w = #(w) / M] = sum_w 1 - (1 - p_w)^M'.
 
     The formula of the chapter *Discrete distributions*
     (:func:`collapse_lib.discrete.expected_survivors_one_generation`), with the words as categories.
@@ -151,8 +151,8 @@ def surviving_types(token_counts, draws: int) -> float:
 
 
 def surviving_types_variance(token_counts, draws: int) -> float:
-    """Var[types after N draws]: sum_w q_w (1 - q_w) + sum_{w != v} [(1 - p_w - p_v)^N - q_w q_v],
-    q_w = (1 - p_w)^N the probability that w is lost; summed over frequency classes."""
+    """Var[types after M' draws]: sum_w a_w (1 - a_w) + sum_{w != v} [(1 - p_w - p_v)^M' - a_w a_v],
+    a_w = (1 - p_w)^M' the probability that w is lost (``q`` below); summed over frequency classes."""
     p = _frequencies(token_counts)
     draws = validation.integer(draws, "draws", minimum=1)
     values, multiplicity = np.unique(p, return_counts=True)
@@ -166,7 +166,8 @@ def surviving_types_variance(token_counts, draws: int) -> float:
 
 
 def loss_probability(count: int, total: int, draws: int) -> float:
-    """P(a word seen ``count`` times among ``total`` tokens is absent from ``draws`` draws) = (1 - c/T)^N."""
+    """P(a word seen ``count`` times among ``total`` tokens is absent from ``draws`` draws) = (1 - r/M)^M'
+    (r = ``count``, M = ``total``, M' = ``draws``)."""
     count = validation.integer(count, "count", minimum=1)
     total = validation.integer(total, "total", minimum=count)
     draws = validation.integer(draws, "draws", minimum=1)
@@ -207,7 +208,7 @@ class History(NamedTuple):
     hapaxes: np.ndarray
     self_bleu: np.ndarray | None
     rank_counts: tuple        # counts(text_n), one array per generation
-    texts: tuple              # the token streams T_0 (real training text), T_1, ...
+    texts: tuple              # the token streams 𝒯_0 (real training text), 𝒯_1, ...
 
 
 def measure(text, model: ngram.Model, held_out, rng, window: int = 500, bleu_segments: int = 0,
@@ -245,15 +246,15 @@ def run(data: corpus.Corpus, order: int = 2, generations: int = 10, strategy: st
         rng=0, bleu_segments: int = 0) -> History:
     """The generational experiment on real text.
 
-    Generation 0 is the real training text T_0 and the model m_0 fitted on it. Generation
-    n >= 1 samples a text T_n of the same size from m_(n-1) and fits m_n on
+    Generation 0 is the real training text 𝒯_0 (M tokens) and the model P_1 fitted on it. Generation
+    n >= 1 samples a text 𝒯_n of the same size from P_n and fits P_(n+1) on
 
-    - ``"replace"``: T_n;
-    - ``"mix"``: K = round(f N) consecutive real tokens (a fresh random block) and the
-      first N - K tokens of T_n;
-    - ``"accumulate"``: T_0, T_1, ..., T_n (the training text grows by N per generation).
+    - ``"replace"``: 𝒯_n;
+    - ``"mix"``: K = round(f M) consecutive real tokens (a fresh random block) and the
+      first M - K tokens of 𝒯_n;
+    - ``"accumulate"``: 𝒯_0, 𝒯_1, ..., 𝒯_n (the training text grows by M per generation).
 
-    The diversity metrics are those of T_n; the perplexity is that of m_n on the held-out text.
+    Row n: the diversity metrics of 𝒯_n and the perplexity of P_(n+1) on the held-out text.
     """
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}.")

@@ -1,15 +1,17 @@
 """Sympy derivations for the chapter *The decline of lexical diversity, on real text*.
 
-One resampling of a text of T tokens draws N tokens i.i.d. from its frequencies p_w = c_w / T.
-The count of word w in the new text is Binomial(N, p_w), so (sympy derives each step):
+One resampling of a text of M tokens draws M' tokens i.i.d. from its frequencies p_w = #(w) / M.
+The count of word w in the new text is Binomial(M', p_w). The Python names are N (draws,
+displayed M'), T (text length, displayed M) and c (a count, displayed r), so that sympy shows
+the book's symbols. Sympy derives each step:
 
-- P(w lost) = P(Binomial(N, p_w) = 0) = (1 - p_w)^N;
-- E[surviving types] = sum_w [1 - (1 - p_w)^N], by linearity over the indicators 1{w seen}
+- P(w lost) = P(Binomial(M', p_w) = 0) = (1 - p_w)^M';
+- E[surviving types] = sum_w [1 - (1 - p_w)^M'], by linearity over the indicators 1{w seen}
   (the formula of the chapter *Discrete distributions*, :mod:`collapse_lib.discrete_symbolic`,
   grouped here by frequency class);
-- Var[surviving types] adds the covariances P(w and v both lost) - q_w q_v with
-  P(both lost) = (1 - p_w - p_v)^N (a multinomial with the two cells merged);
-- with N = T a word seen c times is lost with probability (1 - c/T)^T -> e^(-c): a hapax
+- Var[surviving types] adds the covariances P(w and v both lost) - (1 - p_w)^M' (1 - p_v)^M' with
+  P(both lost) = (1 - p_w - p_v)^M' (a multinomial with the two cells merged);
+- with M' = M a word seen r times is lost with probability (1 - r/M)^M -> e^(-r): a hapax
   is lost with probability tending to 1/e.
 
 Numerical twins in :mod:`collapse_lib.lexical`; plain Python ints give exact rationals.
@@ -22,7 +24,13 @@ from sympy.stats import Binomial, P
 
 from . import discrete_symbolic, validation
 
-N, T, c, p = sp.symbols("N T c p", positive=True)
+N = sp.Symbol("M'", positive=True)
+"""The number of tokens drawn, M' in the chapter."""
+T = sp.Symbol("M", positive=True)
+"""The length of the text, M in the chapter (the book's sample size)."""
+c = sp.Symbol("r", positive=True)
+"""The count of a word in the text, r in the chapter."""
+p = sp.Symbol("p", positive=True)
 
 
 def _integer_or_symbol(value, name):
@@ -32,7 +40,7 @@ def _integer_or_symbol(value, name):
 
 
 def loss_probability(probability=p, draws=N) -> sp.Expr:
-    """P(Binomial(N, p) = 0), derived from the binomial law by sympy (N an integer or a symbol)."""
+    """P(Binomial(M', p) = 0) = (1 - p)^M', derived from the binomial law by sympy (M' = ``draws``, an integer or a symbol)."""
     draws = _integer_or_symbol(draws, "draws")
     if draws.is_Integer:
         return sp.simplify(P(sp.Eq(Binomial("X", draws, probability), 0)))
@@ -42,8 +50,8 @@ def loss_probability(probability=p, draws=N) -> sp.Expr:
 
 
 def expected_types(classes: dict, draws=N) -> sp.Expr:
-    """E[surviving types] for a text with ``classes[c]`` words seen c times, after N draws:
-    sum_c n_c [1 - (1 - c/T)^N], T = sum_c c n_c."""
+    """E[surviving types] for a text with ``classes[r]`` words seen r times, after M' draws:
+    sum_r classes[r] [1 - (1 - r/M)^M'], M = sum_r r classes[r]."""
     classes = _classes(classes)
     draws = _integer_or_symbol(draws, "draws")
     total = sum(sp.Integer(k) * v for k, v in classes.items())
@@ -68,7 +76,7 @@ def types_variance(classes: dict, draws) -> sp.Expr:
 
 
 def loss_limit(count=c) -> sp.Expr:
-    """lim_{T -> oo} (1 - c/T)^T = e^(-c): the loss probability of a word seen c times, N = T."""
+    """lim_{M -> oo} (1 - r/M)^M = e^(-r): the loss probability of a word seen r times, M' = M."""
     return sp.limit((1 - count / T) ** T, T, sp.oo)
 
 

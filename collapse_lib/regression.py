@@ -1,8 +1,8 @@
 """Linear regression trained on its own predictions: simulators and closed forms.
 
 Data: x ~ N(0, Sigma) in R^d, y = x^T w_0 + noise. Model 0 is the truth w_0.
-Generation k (k = 0, 1, ...) draws inputs X_k (T_0 x d), labels them with the
-current model plus noise of variance sigma_0^2, y = X_k w_k + sigma_0 eps, and
+Generation k (k = 0, 1, ...) draws inputs X_k (M_0 x d), labels them with the
+current model plus noise of variance sigma_eps^2, y = X_k w_k + sigma_eps eps, and
 fits model k + 1 by ordinary least squares (OLS). So model 1 is the fit on real
 labels and row n of every simulated array is model n. The **test error** of a
 model w is its excess risk on a fresh real point,
@@ -14,23 +14,23 @@ model w is its excess risk on a fresh real point,
 Strategies (``STRATEGIES``):
 
 - ``"replace"``: fresh inputs every generation, labels from the latest model only;
-- ``"accumulate"``: one fixed design X (T_0 x d) per chain; model n is the OLS
+- ``"accumulate"``: one fixed design X (M_0 x d) per chain; model n is the OLS
   fit on all n labelled copies (real labels, then the labels of models 1..n-1),
   as in Gerstgrasser et al.;
-- ``"mix"``: fresh inputs every generation; K = round(f T_0) points get real
-  labels, S = T_0 - K get labels from the latest model; each block is fitted by
-  OLS and the two fits are averaged with weights phi = K / T_0 and 1 - phi.
+- ``"mix"``: fresh inputs every generation; K = round(f M_0) points get real
+  labels, S = M_0 - K get labels from the latest model; each block is fitted by
+  OLS and the two fits are averaged with weights phi = K / M_0 and 1 - phi.
   (:func:`simulate_mix_pooled` fits the pooled block instead: no closed form.)
 
 Two simulators with the same law:
 
 - :func:`simulate_direct` draws the inputs and the labels and solves the normal
-  equations (cost O(T_0 d^2) per chain and generation);
+  equations (cost O(M_0 d^2) per chain and generation);
 - :func:`simulate_exact` draws the fit from its conditional law given the
   previous one: given X, (X^T X)^{-1} X^T eps ~ N(0, (X^T X)^{-1}), and
-  X^T X = L A A^T L^T with L L^T = Sigma and A Bartlett's factor of W_d(T_0, I),
-  so the step is sigma_0 L^{-T} A^{-T} z with z ~ N(0, I_d): cost O(d^3),
-  independent of T_0.
+  X^T X = L A A^T L^T with L L^T = Sigma and A Bartlett's factor of W_d(M_0, I),
+  so the step is sigma_eps L^{-T} A^{-T} z with z ~ N(0, I_d): cost O(d^3),
+  independent of M_0.
 
 Chapter: *Linear regression trained on its own predictions*.
 """
@@ -65,12 +65,12 @@ class Paths(NamedTuple):
 
 
 def full_rank_size(size, dim: int, name: str = "size", margin: int = 2) -> int:
-    """A sample size T >= d + margin (margin 2: the inverse-Wishart mean exists; 0: X^T X invertible)."""
+    """A sample size M >= d + margin (margin 2: the inverse-Wishart mean exists; 0: X^T X invertible)."""
     dim = validation.integer(dim, "dim", minimum=1)
     size = validation.integer(size, name, minimum=1)
     if size < dim + margin:
-        reason = ("E[(X^T X)^-1] is infinite for T <= d + 1" if margin == 2
-                  else "X^T X is singular for T < d")
+        reason = ("E[(X^T X)^-1] is infinite for M <= d + 1" if margin == 2
+                  else "X^T X is singular for M < d")
         raise ValueError(f"{name} must be at least d + {margin} = {dim + margin} in dimension d = {dim}, "
                          f"got {size}: {reason}.")
     return size
@@ -112,7 +112,7 @@ def _check(strategy_name, generations, n_chains, size, cov, noise, w0, fraction,
 
 
 def mix_counts(size, fraction, dim: int) -> tuple[int, int]:
-    """(K, S) = (round(f T_0), T_0 - K) for mixing; each block needs at least d + 2 points."""
+    """(K, S) = (round(f M_0), M_0 - K) for mixing; each block needs at least d + 2 points."""
     size = validation.integer(size, "size", minimum=1)
     real = strategies.real_count(size, fraction)
     if min(real, size - real) < dim + 2:
@@ -137,7 +137,7 @@ def test_errors(weights, cov, w0) -> np.ndarray:
 
 
 def _ols(inputs: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """OLS fits of a stack of problems: inputs (c, T, d), labels (c, T) -> (c, d), via the normal equations."""
+    """OLS fits of a stack of problems: inputs (c, M, d), labels (c, M) -> (c, d), via the normal equations."""
     gram = np.swapaxes(inputs, -1, -2) @ inputs
     return np.linalg.solve(gram, (np.swapaxes(inputs, -1, -2) @ labels[..., None]))[..., 0]
 
@@ -159,11 +159,11 @@ def simulate_direct(strategy_name: str, generations: int, n_chains: int, size: i
     n_chains : int
         Independent chains, simulated together (batched linear algebra).
     size : int
-        T_0, the inputs per generation (>= d + 2; mix: each block >= d + 2).
+        M_0, the inputs per generation (>= d + 2; mix: each block >= d + 2).
     cov : array (d, d)
         Sigma, the covariance of the inputs; symmetric positive definite.
     noise : float
-        sigma_0^2 >= 0, the label-noise variance of every generation.
+        sigma_eps^2 >= 0, the label-noise variance of every generation.
     w0 : array (d,), optional
         The true weights (default e_1).
     fraction : float
@@ -210,7 +210,7 @@ def simulate_mix_pooled(generations: int, n_chains: int, size: int, cov, noise: 
                         fraction: float = 0.5, rng=0) -> Paths:
     """Mixing with one OLS fit on the pooled K real and S synthetic points (no closed form; simulation only).
 
-    The pooled fit is (W_R + W_S)^{-1} (W_R w_R + W_S w_S) with W = X^T X of each
+    The pooled fit is (Omega_R + Omega_S)^{-1} (Omega_R w_R + Omega_S w_S) with Omega = X^T X of each
     block: a matrix-weighted average of the two block fits, which the
     ``"mix"`` strategy replaces by the scalar weights phi and 1 - phi.
     """
@@ -244,9 +244,9 @@ def upper_solve(lower: np.ndarray, rhs: np.ndarray) -> np.ndarray:
 
 
 def ols_noise(rng, n_chains: int, size: int, inverse_factor: np.ndarray, sd: float) -> np.ndarray:
-    """sigma_0 (X^T X)^{-1} X^T eps in law: sigma_0 L^{-T} A^{-T} z, A Bartlett's factor of W_d(T, I).
+    """sigma_eps (X^T X)^{-1} X^T eps in law: sigma_eps L^{-T} A^{-T} z, A Bartlett's factor of W_d(M, I).
 
-    Cost O(d^3) per chain whatever T. ``inverse_factor`` is L^{-T} for L L^T = Sigma.
+    Cost O(d^3) per chain whatever M. ``inverse_factor`` is L^{-T} for L L^T = Sigma.
     """
     dim = inverse_factor.shape[0]
     bartlett = multivariate.bartlett_factor(size, n_chains, dim, rng)
@@ -258,7 +258,7 @@ def simulate_exact(strategy_name: str, generations: int, n_chains: int, size: in
                    w0=None, fraction: float = 0.5, rng=0) -> Paths:
     """Recursive OLS drawn from the exact conditional law of each fit given the previous one.
 
-    With e ~ N(0, sigma_0^2 (X^T X)^{-1}) drawn by :func:`ols_noise`:
+    With e ~ N(0, sigma_eps^2 (X^T X)^{-1}) drawn by :func:`ols_noise`:
 
     - replace:    w_{k+1} = w_k + e_k (fresh X_k);
     - accumulate: w_{k+1} = w_k + e_{k+1} / (k + 1), all e_k with the same X
@@ -266,7 +266,7 @@ def simulate_exact(strategy_name: str, generations: int, n_chains: int, size: in
     - mix:        w_{k+1} = phi (w_0 + e^R_k) + (1 - phi)(w_k + e^S_k).
 
     Same arguments and return value as :func:`simulate_direct`, same law, at a
-    cost independent of T_0.
+    cost independent of M_0.
     """
     name, generations, n_chains, size, cov, noise, w0, real, rng = _check(
         strategy_name, generations, n_chains, size, cov, noise, w0, fraction, rng)
@@ -303,26 +303,26 @@ def simulate_exact(strategy_name: str, generations: int, n_chains: int, size: in
 
 
 def inverse_wishart_mean(size: int, cov) -> np.ndarray:
-    """E[(X^T X)^{-1}] = Sigma^{-1} / (T - d - 1) for X with T rows ~ N(0, Sigma), T >= d + 2."""
+    """E[(X^T X)^{-1}] = Sigma^{-1} / (M - d - 1) for X with M rows ~ N(0, Sigma), M >= d + 2."""
     cov = multivariate.covariance_matrix(cov)
     size = full_rank_size(size, cov.shape[-1])
     return np.linalg.inv(cov) / (size - cov.shape[-1] - 1)
 
 
 def one_fit_error(dim: int, size: int, noise: float) -> float:
-    """E||w_hat - w||_Sigma^2 = sigma_0^2 d / (T - d - 1) for one OLS fit on T points (any Sigma)."""
+    """E||w_hat - w||_Sigma^2 = sigma_eps^2 d / (M - d - 1) for one OLS fit on M points (any Sigma)."""
     size = full_rank_size(size, dim)
     return noise_variance(noise) * dim / (size - dim - 1)
 
 
 def replace_error(generations: int, dim: int, size: int, noise: float) -> np.ndarray:
-    """E||w_n - w_0||_Sigma^2 = n sigma_0^2 d / (T_0 - d - 1) under replace, n = 0..N (independent of Sigma)."""
+    """E||w_n - w_0||_Sigma^2 = n sigma_eps^2 d / (M_0 - d - 1) under replace, n = 0..N (independent of Sigma)."""
     generations = validation.integer(generations, "generations", minimum=0)
     return np.arange(generations + 1) * one_fit_error(dim, size, noise)
 
 
 def accumulate_error(generations: int, dim: int, size: int, noise: float) -> np.ndarray:
-    """E||w_n - w_0||_Sigma^2 = sigma_0^2 d / (T - d - 1) sum_{i=1}^{n} 1/i^2 under accumulate, n = 0..N.
+    """E||w_n - w_0||_Sigma^2 = sigma_eps^2 d / (M - d - 1) sum_{i=1}^{n} 1/i^2 under accumulate, n = 0..N.
 
     Bounded by pi^2/6 times the one-fit error; the same partial sum as the
     Gaussian mean under accumulation (chapter *Replace, mix or accumulate*).
@@ -335,9 +335,9 @@ def accumulate_error(generations: int, dim: int, size: int, noise: float) -> np.
 def mix_error(generations: int, dim: int, size: int, fraction: float, noise: float) -> np.ndarray:
     """E||w_n - w_0||_Sigma^2 under mixing, n = 0..N, from the linear recursion
 
-        x_{k+1} = (1 - phi)^2 x_k + c,  c = phi^2 sigma_0^2 d/(K - d - 1) + (1 - phi)^2 sigma_0^2 d/(S - d - 1),
+        x_{k+1} = (1 - phi)^2 x_k + x_1,  x_1 = phi^2 sigma_eps^2 d/(K - d - 1) + (1 - phi)^2 sigma_eps^2 d/(S - d - 1),
 
-    so x_n = c (1 - (1 - phi)^{2n}) / (1 - (1 - phi)^2), converging to :func:`mix_fixed_point`.
+    so x_n = x_1 (1 - (1 - phi)^{2n}) / (1 - (1 - phi)^2), converging to :func:`mix_fixed_point`.
     """
     generations = validation.integer(generations, "generations", minimum=0)
     real, synthetic = mix_counts(size, fraction, dim)
@@ -347,7 +347,7 @@ def mix_error(generations: int, dim: int, size: int, fraction: float, noise: flo
 
 
 def mix_fixed_point(dim: int, size: int, fraction: float, noise: float) -> float:
-    """x* = c / (phi (2 - phi)), the limit of :func:`mix_error` (c as there)."""
+    """x* = x_1 / (phi (2 - phi)), the limit of :func:`mix_error` (x_1 as there)."""
     real, synthetic = mix_counts(size, fraction, dim)
     phi = real / size
     c = phi**2 * one_fit_error(dim, real, noise) + (1 - phi) ** 2 * one_fit_error(dim, synthetic, noise)
@@ -355,11 +355,11 @@ def mix_fixed_point(dim: int, size: int, fraction: float, noise: float) -> float
 
 
 def interpolation_error(generations: int, dim: int, size: int, signal: float = 1.0) -> np.ndarray:
-    """Noise-free, over-parameterised (T_0 < d), Sigma = I, minimum-norm interpolation:
+    """Noise-free, over-parameterised (M_0 < d), Sigma = I, minimum-norm interpolation:
 
-        E||w_n - w_0||^2 = ||w_0||^2 (1 - (T_0/d)^n),  E||w_n||^2 = ||w_0||^2 (T_0/d)^n,
+        E||w_n - w_0||^2 = ||w_0||^2 (1 - (M_0/d)^n),  E||w_n||^2 = ||w_0||^2 (M_0/d)^n,
 
-    n = 0..N: the fit decays geometrically, at rate T_0/d, to the useless zero predictor.
+    n = 0..N: the fit decays geometrically, at rate M_0/d, to the useless zero predictor.
     """
     dim = validation.integer(dim, "dim", minimum=2)
     size = validation.integer(size, "size", minimum=1, maximum=dim - 1)
@@ -369,10 +369,10 @@ def interpolation_error(generations: int, dim: int, size: int, signal: float = 1
 
 
 def simulate_interpolation(generations: int, n_chains: int, size: int, dim: int, w0=None, rng=0) -> Paths:
-    """Minimum-norm interpolation of noise-free labels, Sigma = I, T_0 < d: w_{k+1} = X_k^+ X_k w_k.
+    """Minimum-norm interpolation of noise-free labels, Sigma = I, M_0 < d: w_{k+1} = X_k^+ X_k w_k.
 
     X^+ X is the orthogonal projection on the row space of X_k, computed as
-    X^T (X X^T)^{-1} X (X X^T is T_0 x T_0, invertible almost surely).
+    X^T (X X^T)^{-1} X (X X^T is M_0 x M_0, invertible almost surely).
     """
     dim = validation.integer(dim, "dim", minimum=2)
     size = validation.integer(size, "size", minimum=1, maximum=dim - 1)
@@ -394,13 +394,13 @@ def simulate_interpolation(generations: int, n_chains: int, size: int, dim: int,
 
 def ridge_error_given_spectrum(penalty, eigenvalues, size: int, drift: float, signal: float,
                                noise: float) -> np.ndarray:
-    """Exact conditional test error of the final ridge fit given the eigenvalues s_j of X^T X (Sigma = I).
+    """Exact conditional test error of the final ridge fit given the eigenvalues vartheta_j of X^T X (Sigma = I).
 
-    The final model fits w = (X^T X + T lambda I)^{-1} X^T y on T points labelled
-    y = X w_n + sigma^2-noise, where E[(w_n - w_0)(w_n - w_0)^T] = c I (``drift`` c)
-    and w_0 has ||w_0||^2 = b d (``signal`` b, averaged over its direction):
+    The final model fits w = (X^T X + M lambda I)^{-1} X^T y on M points labelled
+    y = X w_n + sigma^2-noise, where E[(w_n - w_0)(w_n - w_0)^T] = u I (``drift`` u)
+    and w_0 has ||w_0||^2 = wbar^2 d (``signal`` wbar^2, averaged over its direction):
 
-        E[error | s] = sum_j (c s_j^2 + b (T lambda)^2 + sigma^2 s_j) / (s_j + T lambda)^2.
+        E[error | vartheta] = sum_j (u vartheta_j^2 + wbar^2 (M lambda)^2 + sigma^2 vartheta_j) / (vartheta_j + M lambda)^2.
 
     ``penalty``: array of lambda >= 0; ``eigenvalues``: (..., d). Returns shape
     penalty.shape + eigenvalues.shape[:-1].
@@ -418,7 +418,7 @@ def ridge_error_given_spectrum(penalty, eigenvalues, size: int, drift: float, si
 
 
 def ridge_drift(generations: int, dim: int, size: int, noise: float) -> float:
-    """c = n sigma_0^2 / (T_0 - d - 1): E[(w_n - w_0)(w_n - w_0)^T] = c Sigma^{-1} under replace."""
+    """u = n sigma_eps^2 / (M_0 - d - 1): E[(w_n - w_0)(w_n - w_0)^T] = u Sigma^{-1} under replace."""
     return replace_error(generations, dim, size, noise)[-1] / dim
 
 
@@ -427,7 +427,7 @@ def ridge_error(penalty, generations: int, dim: int, size: int, final_size: int,
     """E[test error] of the final ridge fit after n replace generations (Sigma = I), for each lambda.
 
     :func:`ridge_error_given_spectrum` averaged over ``n_spectra`` Wishart
-    spectra W_d(T, I) drawn through Bartlett's factor (the only part without a
+    spectra W_d(M, I) drawn through Bartlett's factor (the only part without a
     closed form). ``signal`` b = ||w_0||^2 / d.
     """
     final_size = full_rank_size(final_size, dim, "final_size", margin=0)
@@ -438,15 +438,15 @@ def ridge_error(penalty, generations: int, dim: int, size: int, final_size: int,
 
 
 def wishart_spectra(count: int, dim: int, size: int, rng=0) -> np.ndarray:
-    """Eigenvalues of ``count`` draws of W_d(T, I) = A A^T (Bartlett), each (d,): shape (count, d)."""
+    """Eigenvalues of ``count`` draws of W_d(M, I) = A A^T (Bartlett), each (d,): shape (count, d)."""
     factor = multivariate.bartlett_factor(size, count, dim, rng)
     return np.linalg.svd(factor, compute_uv=False) ** 2
 
 
 def ridge_error_limit(penalty, drift: float, signal: float, noise: float, dim: int, size: int) -> np.ndarray:
-    """The ridge error when every s_j equals T (X^T X = T I, the large-T limit):
+    """The ridge error when every vartheta_j equals M (X^T X = M I, the large-M limit):
 
-        d (c + b lambda^2 + sigma^2 / T) / (1 + lambda)^2.
+        d (u + wbar^2 lambda^2 + sigma^2 / M) / (1 + lambda)^2.
     """
     dim = validation.integer(dim, "dim", minimum=1)
     size = validation.integer(size, "size", minimum=1)
@@ -454,9 +454,9 @@ def ridge_error_limit(penalty, drift: float, signal: float, noise: float, dim: i
 
 
 def ridge_best_penalty_limit(drift: float, signal: float, noise: float, size: int) -> float:
-    """lambda* = (c + sigma^2 / T) / b, the minimiser of :func:`ridge_error_limit`.
+    """lambda* = (u + sigma^2 / M) / wbar^2, the minimiser of :func:`ridge_error_limit`.
 
-    Under replace c = n sigma_0^2 / (T_0 - d - 1): the best penalty grows linearly in n.
+    Under replace u = n sigma_eps^2 / (M_0 - d - 1): the best penalty grows linearly in n.
     """
     signal = validation.positive_real(signal, "signal")
     size = validation.integer(size, "size", minimum=1)
@@ -465,7 +465,7 @@ def ridge_best_penalty_limit(drift: float, signal: float, noise: float, size: in
 
 def simulate_ridge(penalty, generations: int, n_chains: int, dim: int, size: int, final_size: int, noise: float,
                    final_noise: float, w0=None, rng=0) -> np.ndarray:
-    """Direct simulation: n replace generations by OLS, then a ridge fit on T points, for each lambda.
+    """Direct simulation: n replace generations by OLS, then a ridge fit on M points, for each lambda.
 
     Sigma = I. Returns the test errors, shape (len(penalty), n_chains).
     """
@@ -490,7 +490,7 @@ def simulate_ridge(penalty, generations: int, n_chains: int, dim: int, size: int
 
 
 def zipf_probabilities(vocab: int, beta: float) -> np.ndarray:
-    """p_i = i^{-beta} / sum_j j^{-beta}, i = 1..V."""
+    """p_i = i^{-s} / sum_j j^{-s} (``beta`` is the Zipf exponent s), i = 1..V."""
     vocab = validation.integer(vocab, "vocab", minimum=2)
     beta = validation.positive_real(beta, "beta")
     weights = np.arange(1, vocab + 1, dtype=float) ** (-beta)
@@ -498,10 +498,10 @@ def zipf_probabilities(vocab: int, beta: float) -> np.ndarray:
 
 
 def memorise_error(sizes, probabilities, truncation: int | None = None) -> np.ndarray:
-    """Expected test error of a model that memorises the items it saw, trained on T samples.
+    """Expected test error of a model that memorises the items it saw, trained on M samples.
 
     The test error is the real probability of the items never seen:
-    E[error] = sum_i p_i (1 - q_i)^T, where q is the training law. ``truncation``
+    E[error] = sum_i p_i (1 - p~_i)^M, where p~ is the training law. ``truncation``
     k: the training law is p cut at rank k and renormalised (a generator that
     never produces the tail), so the error never falls below sum_{i>k} p_i.
     """
@@ -517,12 +517,12 @@ def memorise_error(sizes, probabilities, truncation: int | None = None) -> np.nd
 
 def simulate_memorise(sizes, probabilities, n_chains: int, synthetic_size: int | None = None,
                       generations: int = 1, rng=0) -> np.ndarray:
-    """Simulated test error of the memorising model trained on T samples, for each T in ``sizes``.
+    """Simulated test error of the memorising model trained on M samples, for each M in ``sizes``.
 
     Without ``synthetic_size`` the training samples are real (drawn from p). With
     it, each of ``generations`` generations fits the empirical law of
     ``synthetic_size`` samples from the previous law (the finite sample cuts the
-    tail), and the final model is trained on T samples of the last law.
+    tail), and the final model is trained on M samples of the last law.
     Returns (len(sizes), n_chains).
     """
     probabilities = validation.positive_array(probabilities, "probabilities")

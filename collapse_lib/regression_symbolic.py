@@ -2,8 +2,12 @@
 
 The chapter *Linear regression trained on its own predictions* shows these; the
 numeric twins are in :mod:`collapse_lib.regression` and the tests check that the
-two agree. Notation as there: d inputs, T_0 points per generation, label noise
-sigma_0^2, model n after n fits (model 0 = w_0), test error ||w_n - w_0||_Sigma^2.
+two agree. Notation as there (the book's): d inputs, M_0 points per generation
+(M for a generic sample size; the papers write T), label noise sigma_eps^2, model n
+after n fits (model 0 = w_0), test error ||w_n - w_0||_Sigma^2. The Python names
+keep the papers' letters; the symbols display the book's: ``T`` shows as M, ``s``
+(an eigenvalue) as vartheta, ``t`` as Lambda, ``c`` (ridge drift, mixing increment) as u,
+``b`` as wbar^2 (the mean squared true weight).
 """
 
 from __future__ import annotations
@@ -12,23 +16,27 @@ import functools
 
 import sympy as sp
 
-d, T, n, i, k = sp.symbols("d T n i k", positive=True, integer=True)
-"""Dimension, sample size, number of generations, summation indices."""
+d, n, i, k = sp.symbols("d n i k", positive=True, integer=True)
+T = sp.Symbol("M", positive=True, integer=True)
+"""Dimension, sample size M (named T in the papers), number of generations, summation indices."""
 
-sigma0 = sp.Symbol("sigma_0", positive=True)
+sigma0 = sp.Symbol("sigma_varepsilon", positive=True)
 """Standard deviation of the label noise of every generation."""
 
-x, s, t, lam = sp.symbols("x s t lambda", positive=True)
-"""A chi-square variable, an eigenvalue of X^T X, T lambda, the ridge penalty."""
+x, lam = sp.symbols("x lambda", positive=True)
+s = sp.Symbol("vartheta", positive=True)
+t = sp.Symbol("Lambda", positive=True)
+"""A chi-square variable, the ridge penalty lambda, an eigenvalue vartheta of X^T X, Lambda = M lambda."""
 
 phi = sp.Symbol("varphi", positive=True)
-"""The real fraction K / T_0 under mixing."""
+"""The real fraction K / M_0 under mixing."""
 
 rho = sp.Symbol("rho", positive=True)
-"""T_0 / d < 1 in the over-parameterised case."""
+"""M_0 / d < 1 in the over-parameterised case."""
 
-c, b = sp.symbols("c b", nonnegative=True)
-"""Ridge: E[(w_n - w_0)(w_n - w_0)^T] = c I and ||w_0||^2 = b d."""
+c = sp.Symbol("u", nonnegative=True)
+b = sp.Symbol("wbar^2", nonnegative=True)
+"""Ridge: E[(w_n - w_0)(w_n - w_0)^T] = u I (also the mixing increment x_1) and ||w_0||^2 = wbar^2 d."""
 
 
 def chi_square_density(dof=k, variable=x):
@@ -48,32 +56,32 @@ def inverse_chi_square_mean(dof=k):
 
 
 def inverse_wishart_mean_1d(size=T, variance=None):
-    """d = 1: X^T X = s^2 chi^2_T (s^2 = Var x), so E[(X^T X)^{-1}] = 1 / (s^2 (T - 2))."""
-    variance = sp.Symbol("s^2", positive=True) if variance is None else variance
+    """d = 1: X^T X = sigma_x^2 chi^2_M (sigma_x^2 = Var x), so E[(X^T X)^{-1}] = 1 / (sigma_x^2 (M - 2))."""
+    variance = sp.Symbol("sigma_x^2", positive=True) if variance is None else variance
     return sp.simplify(inverse_chi_square_mean(size) / variance)
 
 
 def inverse_wishart_diagonal(size=T, dim=d):
-    """A diagonal entry of E[W^{-1}], W ~ W_d(T, I): 1/(T - d - 1).
+    """A diagonal entry of E[Omega^{-1}], Omega ~ W_d(M, I): 1/(M - d - 1).
 
-    (W^{-1})_{dd} = 1 / (W_dd - w^T W_11^{-1} w) and the Schur complement is
-    chi^2_{T - d + 1}, independent of W_11 (the Wishart argument in the chapter).
+    (Omega^{-1})_{dd} = 1 / (Omega_dd - w^T Omega_11^{-1} w) and the Schur complement is
+    chi^2_{M - d + 1}, independent of Omega_11 (the Wishart argument in the chapter).
     """
     return inverse_chi_square_mean(size - dim + 1)
 
 
 def one_fit_error(size=T, dim=d, sd=sigma0):
-    """E||w_hat - w||_Sigma^2 = sigma_0^2 tr(Sigma E[(X^T X)^{-1}]) = sigma_0^2 d / (T - d - 1)."""
+    """E||w_hat - w||_Sigma^2 = sigma_eps^2 tr(Sigma E[(X^T X)^{-1}]) = sigma_eps^2 d / (M - d - 1)."""
     return sd**2 * dim * inverse_wishart_diagonal(size, dim)
 
 
 def replace_error(generations=n, size=T, dim=d, sd=sigma0):
-    """sum_{k<n} E||e_k||_Sigma^2 of n independent OLS noises: n sigma_0^2 d / (T - d - 1)."""
+    """sum_{k<n} E||e_k||_Sigma^2 of n independent OLS noises: n sigma_eps^2 d / (M - d - 1)."""
     return sp.summation(one_fit_error(size, dim, sd), (i, 1, generations))
 
 
 def accumulate_error(generations=n, size=T, dim=d, sd=sigma0):
-    """w_n - w_0 = sum_{i=1}^{n} e_i / i with e_i i.i.d. given X: sigma_0^2 d / (T - d - 1) sum 1/i^2."""
+    """w_n - w_0 = sum_{i=1}^{n} e_i / i with e_i i.i.d. given X: sigma_eps^2 d / (M - d - 1) sum 1/i^2."""
     return one_fit_error(size, dim, sd) * sp.summation(1 / i**2, (i, 1, generations))
 
 
@@ -83,12 +91,12 @@ def accumulate_limit(size=T, dim=d, sd=sigma0):
 
 
 def mix_increment(real, synthetic, fraction=phi, dim=d, sd=sigma0):
-    """c = phi^2 sigma_0^2 d/(K - d - 1) + (1 - phi)^2 sigma_0^2 d/(S - d - 1): the fresh error per generation."""
+    """x_1 = phi^2 sigma_eps^2 d/(K - d - 1) + (1 - phi)^2 sigma_eps^2 d/(M_0 - K - d - 1): the fresh error per generation."""
     return fraction**2 * one_fit_error(real, dim, sd) + (1 - fraction) ** 2 * one_fit_error(synthetic, dim, sd)
 
 
 def mix_error(generations=n, increment=c, fraction=phi):
-    """x_n solving x_{k+1} = (1 - phi)^2 x_k + c, x_0 = 0 (sympy rsolve)."""
+    """x_n solving x_{k+1} = (1 - phi)^2 x_k + x_1, x_0 = 0 (sympy rsolve; ``increment`` is x_1)."""
     sequence = sp.Function("x")
     solution = sp.rsolve(sequence(k + 1) - (1 - fraction) ** 2 * sequence(k) - increment, sequence(k),
                          {sequence(0): 0})
@@ -96,35 +104,35 @@ def mix_error(generations=n, increment=c, fraction=phi):
 
 
 def mix_fixed_point(increment=c, fraction=phi):
-    """x* = c / (1 - (1 - phi)^2) = c / (phi (2 - phi)), the fixed point of the mix recursion."""
+    """x* = x_1 / (1 - (1 - phi)^2) = x_1 / (phi (2 - phi)), the fixed point of the mix recursion."""
     unknown = sp.Symbol("x^*")
     return sp.factor(sp.solve(sp.Eq(unknown, (1 - fraction) ** 2 * unknown + increment), unknown)[0])
 
 
 def ridge_eigen_error(eigenvalue=s, shrink=t, drift=c, signal=b, sd=sigma0):
-    """The test error carried by one eigen-direction of X^T X with eigenvalue s, penalty t = T lambda:
+    """The test error carried by one eigen-direction of X^T X with eigenvalue vartheta, Lambda = M lambda:
 
-    (c s^2 + b t^2 + sigma^2 s) / (s + t)^2  (variance of the old error, bias, new noise).
+    (u vartheta^2 + wbar^2 Lambda^2 + sigma^2 vartheta) / (vartheta + Lambda)^2  (variance of the old error, bias, new noise).
     """
     return (drift * eigenvalue**2 + signal * shrink**2 + sd**2 * eigenvalue) / (eigenvalue + shrink) ** 2
 
 
 def ridge_best_shrink(eigenvalue=s, drift=c, signal=b, sd=sigma0):
-    """The t minimising :func:`ridge_eigen_error`: t* = (c s + sigma^2) / b."""
+    """The Lambda minimising :func:`ridge_eigen_error`: Lambda* = (u vartheta + sigma^2) / wbar^2."""
     error = ridge_eigen_error(eigenvalue, t, drift, signal, sd)
     return sp.solve(sp.diff(error, t), t)[0]
 
 
 def ridge_best_penalty_limit(size=T, drift=c, signal=b, sd=sigma0):
-    """lambda* = t*/T with every s = T (X^T X = T I): (c + sigma^2 / T) / b."""
+    """lambda* = Lambda*/M with every vartheta = M (X^T X = M I): (u + sigma^2 / M) / wbar^2."""
     return sp.expand(ridge_best_shrink(size, drift, signal, sd) / size)
 
 
 def interpolation_error(generations=n, ratio=rho):
     """Noise-free minimum-norm interpolation, Sigma = I, ||w_0|| = 1: E||w_n - w_0||^2 = 1 - rho^n.
 
-    With P_k the projection on a uniformly random T_0-dimensional subspace,
-    E[P_k] = rho I and P_k^2 = P_k, so m_n = E[w_0^T w_n] and q_n = E||w_n||^2
+    With Pi_k the projection on a uniformly random M_0-dimensional subspace,
+    E[Pi_k] = rho I and Pi_k^2 = Pi_k, so m_n = E[w_0^T w_n] and q_n = E||w_n||^2
     both follow y_{k+1} = rho y_k from 1; the error is 1 - 2 m_n + q_n.
     """
     sequence = sp.Function("y")
@@ -135,5 +143,5 @@ def interpolation_error(generations=n, ratio=rho):
 
 def memorise_item_error(probability=sp.Symbol("p", positive=True), training=sp.Symbol("q", nonnegative=True),
                         size=T):
-    """E[p 1{item unseen in T draws from q}] = p (1 - q)^T: one item's share of the memorising model's error."""
+    """E[p 1{item unseen in M draws from p~}] = p (1 - p~)^M: one item's share of the memorising model's error."""
     return probability * (1 - training) ** size

@@ -34,7 +34,7 @@ class RegressionView(NamedTuple):
     simulated: dict            # strategy -> simulated mean of the same (exact simulator)
     penalty: np.ndarray
     ridge: np.ndarray          # (len(RIDGE_GENERATIONS), len(penalty)): E[test error] of the final ridge fit
-    best: np.ndarray           # the large-T best penalty (c + sigma^2/T)/b for each of RIDGE_GENERATIONS
+    best: np.ndarray           # the large-M best penalty (u + sigma^2/M)/wbar^2 for each of RIDGE_GENERATIONS
     dim: int
     size: int
     fraction: float
@@ -63,8 +63,8 @@ def compute_regression(size: int = 40, fraction: float = 0.5, dim: int = 10, noi
         except ValueError:
             exact[name] = simulated[name] = np.full(generations + 1, np.nan)
             real = strategies.real_count(size, fraction)
-            note = (f"mix needs $K, T_0 - K \\geq d + 2 = {dim + 2}$"
-                    f" (here $K = {real}$, $T_0 - K = {size - real}$)")
+            note = (f"mix needs $K, M_0 - K \\geq d + 2 = {dim + 2}$"
+                    f" (here $K = {real}$, $M_0 - K = {size - real}$)")
     penalty = np.geomspace(1e-3, 100.0, 30)
     signal = 1.0 / dim
     ridge = np.array([regression.ridge_error(penalty, n, dim, size, size, noise, noise, signal, n_spectra=100,
@@ -91,7 +91,7 @@ def draw_regression(figure, view: RegressionView) -> None:
     left.xaxis.set_major_locator(ticker.MaxNLocator(5))
     left.set_xlabel("generation $n$", fontsize=FONT)
     left.set_ylabel("test error / one-fit error", fontsize=FONT)
-    left.set_title(f"$d = {view.dim}$, $T_0 = {view.size}$\nexact (lines), simulated (dots)", fontsize=FONT)
+    left.set_title(f"$d = {view.dim}$, $M_0 = {view.size}$\nexact (lines), simulated (dots)", fontsize=FONT)
     left.legend(fontsize=FONT, loc="upper left", frameon=False, handlelength=1.5)
     for row, n in enumerate(RIDGE_GENERATIONS):
         line, = right.plot(view.penalty, view.ridge[row], lw=1.8, label=f"$n = {n}$")
@@ -104,7 +104,7 @@ def draw_regression(figure, view: RegressionView) -> None:
     right.set_ylim(bottom=0)
     right.set_xlabel(r"ridge penalty $\lambda$", fontsize=FONT)
     right.set_ylabel("test error of the final ridge fit", fontsize=FONT)
-    right.set_title("final ridge fit: minimum (dot),\nlarge-$T$ optimum (dotted)", fontsize=FONT)
+    right.set_title("final ridge fit: minimum (dot),\nlarge-$M$ optimum (dotted)", fontsize=FONT)
     right.legend(fontsize=FONT, frameon=False, handlelength=1.5)
     for ax in (left, right):
         ax.tick_params(labelsize=FONT)
@@ -113,14 +113,14 @@ def draw_regression(figure, view: RegressionView) -> None:
 
 
 def regression_widget():
-    """Sliders for T_0, f, d and sigma_0^2; the static site precomputes T_0 x f."""
+    """Sliders for M_0 (``size``), f, d and sigma_eps^2; the static site precomputes M_0 x f."""
     import ipywidgets as widgets
 
     controls = {
-        "size": widgets.IntSlider(value=40, min=12, max=400, description="T₀"),
+        "size": widgets.IntSlider(value=40, min=12, max=400, description="M₀"),
         "fraction": widgets.FloatSlider(value=0.5, min=0.05, max=0.95, step=0.05, description="real fraction f"),
         "dim": widgets.IntSlider(value=10, min=1, max=30, description="d"),
-        "noise": widgets.FloatSlider(value=1.0, min=0.1, max=4.0, step=0.1, description="σ₀²"),
+        "noise": widgets.FloatSlider(value=1.0, min=0.1, max=4.0, step=0.1, description="σ_ε²"),
     }
     grid = {"size": [40, 30, 60, 100, 200, 400], "fraction": [0.5, 0.3, 0.7, 0.9]}
     return book_widget(compute_regression, draw_regression, controls, grid=grid, figsize=FIGSIZE)
