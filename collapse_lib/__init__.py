@@ -16,6 +16,9 @@ Modules, each named for what it models:
 - :mod:`collapse_lib.multivariate`, :mod:`collapse_lib.multivariate_symbolic`: the d-dimensional Gaussian.
 - :mod:`collapse_lib.strategies`, :mod:`collapse_lib.strategies_symbolic`: replace, mix or accumulate.
 - :mod:`collapse_lib.language_model`, :mod:`collapse_lib.language_model_symbolic`: a next-token model trained on its own text.
+- :mod:`collapse_lib.regression`, :mod:`collapse_lib.regression_symbolic`: least squares refitted on its own predictions.
+- :mod:`collapse_lib.ngram`, :mod:`collapse_lib.corpus`, :mod:`collapse_lib.lexical`, :mod:`collapse_lib.lexical_symbolic`: n-gram models on real text and its lexical diversity.
+- :mod:`collapse_lib.bibliography_style`: the author-year labels of the book's bibliography.
 - ``*_widgets``: compute / draw / wire functions of each chapter's widgets.
 """
 
@@ -43,4 +46,13 @@ __all__ = [
     "language_model",
     "language_model_symbolic",
     "language_model_widgets",
+    "regression",
+    "regression_symbolic",
+    "regression_widgets",
+    "ngram",
+    "corpus",
+    "lexical",
+    "lexical_symbolic",
+    "lexical_widgets",
+    "bibliography_style",
 ]
