@@ -221,6 +221,9 @@ GOOD_FOR: dict[str, dict[str, object]] = {
     "regression.ridge_error": {"penalty": [0.0, 0.5], "final_size": 6},
     "regression.simulate_ridge": {"penalty": [0.0, 0.5], "final_size": 6},
     "regression.test_errors": {"weights": [[0.5, 0.6], [1.0, 0.0]], "w0": [1.0, 0.0]},
+    "regression.strategy": {"name": "mix"},
+    "regression.truth": {"w0": [1.0, 0.0]},
+    "regression.zipf_probabilities": {"vocab": 20},
     "regression_symbolic.mix_increment": {"real": 6, "synthetic": 6},
     "lexical.segments": {"length": 5, "number": 3},
     "lexical.distinct_n": {"n": 2},
@@ -228,6 +231,8 @@ GOOD_FOR: dict[str, dict[str, object]] = {
     "lexical.self_bleu": {"pieces": [[1, 2, 3], [2, 3, 4], [1, 2, 4]]},
     **{f"lexical.{name}": {"token_counts": [3, 1, 0, 2], "draws": 5} for name in (
         "surviving_types", "surviving_types_variance")},
+    **{f"lexical_symbolic.{name}": {"classes": {1: 3, 2: 1}, "draws": 4} for name in ("expected_types",
+                                                                                      "types_variance")},
     "lexical.resample": {"draws": 10},
     "lexical.synthetic_text": {"size": 40, "n_sequences": 4},
     "lexical.run": {"generations": 2, "n_sequences": 4},
