@@ -211,19 +211,13 @@ class History(NamedTuple):
     texts: tuple              # the token streams 𝒯_0 (real training text), 𝒯_1, ...
 
 
-def _fitted(model) -> ngram.Model:
-    if not isinstance(model, ngram.Model):
-        raise ValueError(f"model must be an ngram.Model (from collapse_lib.ngram.fit), got {type(model).__name__}.")
-    return model
-
-
 def measure(text, model: ngram.Model, held_out, rng, window: int = 500, bleu_segments: int = 0,
             bleu_length: int = 20) -> Measures:
     """Every metric of ``text`` and the perplexity of ``model`` on ``held_out``.
 
     Self-BLEU is computed only when ``bleu_segments`` > 0 (it is the slow one).
     """
-    model, rng = _fitted(model), validation.generator(rng)
+    model, rng = ngram.fitted(model), validation.generator(rng)
     bleu_segments = validation.integer(bleu_segments, "bleu_segments", minimum=0)
     c = counts(text)
     bleu = self_bleu(segments(text, bleu_length, bleu_segments, rng)) if bleu_segments else None
@@ -235,7 +229,7 @@ def synthetic_text(model: ngram.Model, train, size: int, rng, n_sequences: int =
                    top_k: int | None = None) -> np.ndarray:
     """A text of about ``size`` tokens from ``model``: ``n_sequences`` sequences started at random
     paragraph starts of its training text ``train``, each closed by a paragraph mark."""
-    model = _fitted(model)
+    model = ngram.fitted(model)
     n_sequences = validation.integer(n_sequences, "n_sequences", minimum=1)
     size = validation.integer(size, "size", minimum=1)
     length = max(size // n_sequences - 1, 1)
