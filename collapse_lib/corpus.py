@@ -71,6 +71,9 @@ def load(names=("pride_and_prejudice",), held_out_every: int = 10) -> Corpus:
     """
     if isinstance(names, str):
         names = (names,)
+    if not isinstance(names, (list, tuple)) or not names or not all(isinstance(name, str) for name in names):
+        raise ValueError(f"names must be a novel's name or a non-empty sequence of them (from {NOVELS}), "
+                         f"got {names!r}.")
     held_out_every = validation.integer(held_out_every, "held_out_every", minimum=2)
     paragraphs = [tokenize(p) for name in names for p in read_paragraphs(name)]
     paragraphs = [p for p in paragraphs if p]
@@ -99,6 +102,8 @@ def _stream(paragraphs: list[list[str]], index: dict) -> np.ndarray:
 
 def ids_array(ids, name: str = "ids", vocabulary_size: int | None = None) -> np.ndarray:
     """Return ``ids`` as a 1D int64 array of token ids in [0, vocabulary_size)."""
+    if vocabulary_size is not None:
+        vocabulary_size = validation.integer(vocabulary_size, "vocabulary_size", minimum=1)
     array = np.asarray(ids)
     if array.ndim != 1 or array.size == 0:
         raise ValueError(f"{name} must be a non-empty 1D sequence of token ids, got shape {array.shape}.")
@@ -118,5 +123,9 @@ def words_only(ids) -> np.ndarray:
 
 def decode(ids, vocabulary) -> str:
     """Readable text from ids: tokens joined by spaces, one paragraph per line."""
+    if not isinstance(vocabulary, (list, tuple)) or not vocabulary or not all(
+            isinstance(token, str) for token in vocabulary):
+        raise ValueError(f"vocabulary must be a non-empty sequence of tokens (id -> token, as Corpus.vocabulary), "
+                         f"got {vocabulary!r}.")
     ids = ids_array(ids, vocabulary_size=len(vocabulary))
     return " ".join(vocabulary[i] for i in ids).replace(f" {PARAGRAPH} ", "\n").replace(PARAGRAPH, "").strip()

@@ -217,6 +217,8 @@ def measure(text, model: ngram.Model, held_out, rng, window: int = 500, bleu_seg
 
     Self-BLEU is computed only when ``bleu_segments`` > 0 (it is the slow one).
     """
+    model, rng = ngram.fitted(model), validation.generator(rng)
+    bleu_segments = validation.integer(bleu_segments, "bleu_segments", minimum=0)
     c = counts(text)
     bleu = self_bleu(segments(text, bleu_length, bleu_segments, rng)) if bleu_segments else None
     return Measures(int(np.count_nonzero(c)), tuple(distinct_n(text, n) for n in (1, 2, 3)), mattr(text, window),
@@ -227,7 +229,9 @@ def synthetic_text(model: ngram.Model, train, size: int, rng, n_sequences: int =
                    top_k: int | None = None) -> np.ndarray:
     """A text of about ``size`` tokens from ``model``: ``n_sequences`` sequences started at random
     paragraph starts of its training text ``train``, each closed by a paragraph mark."""
+    model = ngram.fitted(model)
     n_sequences = validation.integer(n_sequences, "n_sequences", minimum=1)
+    size = validation.integer(size, "size", minimum=1)
     length = max(size // n_sequences - 1, 1)
     contexts = ngram.paragraph_contexts(train, model.order, n_sequences, rng)
     tokens = ngram.sample(model, n_sequences, length, rng, contexts, temperature, top_k)
@@ -258,8 +262,15 @@ def run(data: corpus.Corpus, order: int = 2, generations: int = 10, strategy: st
     """
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}.")
-    generations = validation.integer(generations, "generations", minimum=0)
+    if not isinstance(data, corpus.Corpus):
+        raise ValueError(f"data must be a corpus.Corpus (from collapse_lib.corpus.load), got {type(data).__name__}.")
+    order = validation.integer(order, "order", minimum=1, maximum=ngram.MAX_ORDER)
+    generations = validation.generations(generations)
     fraction = validation.probability(fraction, "fraction")
+    temperature = validation.positive_real(temperature, "temperature")
+    top_k = None if top_k is None else validation.integer(top_k, "top_k", minimum=1)
+    n_sequences = validation.integer(n_sequences, "n_sequences", minimum=1)
+    bleu_segments = validation.integer(bleu_segments, "bleu_segments", minimum=0)
     rng = validation.generator(rng)
     real, held_out, size = data.train, data.held_out, len(data.vocabulary)
     n_real = real.size

@@ -41,6 +41,7 @@ def _integer_or_symbol(value, name):
 
 def loss_probability(probability=p, draws=N) -> sp.Expr:
     """P(Binomial(M', p) = 0) = (1 - p)^M', derived from the binomial law by sympy (M' = ``draws``, an integer or a symbol)."""
+    probability = validation.symbolic_real(probability, "probability", minimum=0, maximum=1)
     draws = _integer_or_symbol(draws, "draws")
     if draws.is_Integer:
         return sp.simplify(P(sp.Eq(Binomial("X", draws, probability), 0)))
@@ -76,7 +77,8 @@ def types_variance(classes: dict, draws) -> sp.Expr:
 
 
 def loss_limit(count=c) -> sp.Expr:
-    """lim_{M -> oo} (1 - r/M)^M = e^(-r): the loss probability of a word seen r times, M' = M."""
+    """lim_{M -> oo} (1 - r/M)^M = e^(-r): the loss probability of a word seen r times (r >= 1), M' = M."""
+    count = validation.symbolic_integer(count, "count", minimum=1)
     return sp.limit((1 - count / T) ** T, T, sp.oo)
 
 

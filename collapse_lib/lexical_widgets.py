@@ -70,6 +70,8 @@ def compute_lexical(order: int = 2, temperature: float = 1.0, top_k: int = 0, re
 def log_ranks(size: int, points: int = 200) -> np.ndarray:
     """About ``points`` ranks 1..size spaced evenly on a log scale, always including the last one
     (a cheap rank-frequency curve: drawing all ranks costs most of a frame)."""
+    size = validation.integer(size, "size", minimum=1)
+    points = validation.integer(points, "points", minimum=1)
     return np.unique(np.round(np.logspace(0, np.log10(size), points)).astype(int))
 
 

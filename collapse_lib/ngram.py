@@ -82,7 +82,7 @@ def _order(order) -> int:
     return validation.integer(order, "order", minimum=1, maximum=MAX_ORDER)
 
 
-def context_keys(contexts: np.ndarray, vocabulary_size: int) -> np.ndarray:
+def _context_keys(contexts: np.ndarray, vocabulary_size: int) -> np.ndarray:
     """Integer keys of contexts: rows (t_1, ..., t_m) -> sum_j t_j V^(m - j); 0 for m = 0."""
     keys = np.zeros(contexts.shape[0], dtype=np.int64)
     for column in range(contexts.shape[1]):
@@ -112,7 +112,7 @@ def fit(ids, order: int, vocabulary_size: int) -> Model:
         # the k - 1 tokens before each token of ids
         history = np.stack([padded[order - k + j: order - k + j + ids.size] for j in range(k - 1)], axis=1) \
             if k > 1 else np.zeros((ids.size, 0), dtype=np.int64)
-        keys = context_keys(history, vocabulary_size) * vocabulary_size + ids  # the k-gram keys h V + w
+        keys = _context_keys(history, vocabulary_size) * vocabulary_size + ids  # the k-gram keys h V + w
         by_key = _key_order(history, ids, keys, vocabulary_size)  # grouped by k-gram, hence by context
         sorted_keys = keys[by_key]
         contexts = sorted_keys // vocabulary_size
@@ -131,7 +131,7 @@ def fit(ids, order: int, vocabulary_size: int) -> Model:
             dense = np.full(vocabulary_size if k == 2 else 1, -1, dtype=np.int64)
             dense[distinct] = np.arange(distinct.size)
         tables.append(Table(distinct, starts, counts, types, ids[by_key], ngram_keys, ngram_counts,
-                            weights, dense, None if k <= 2 else hash_slots(distinct)))
+                            weights, dense, None if k <= 2 else _hash_slots(distinct)))
     return Model(order, vocabulary_size, tuple(tables))
 
 
@@ -143,7 +143,7 @@ def _hash(keys: np.ndarray, bits: int) -> np.ndarray:
     return ((keys.astype(np.uint64) * GOLDEN) >> np.uint64(64 - bits)).astype(np.int64)
 
 
-def hash_slots(keys: np.ndarray) -> np.ndarray:
+def _hash_slots(keys: np.ndarray) -> np.ndarray:
     """An open-addressing (linear probing) hash table of ``keys``: slot -> index into keys, -1 if empty.
 
     Its size is the power of two at least 2 len(keys); built vectorised, one probe round at a time.
@@ -200,8 +200,18 @@ def _lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.n
     return index, sorted_keys[index] == keys
 
 
+def fitted(model) -> Model:
+    """Return ``model`` if it is a :class:`Model` (from :func:`fit`)."""
+    if not isinstance(model, Model):
+        raise ValueError(f"model must be an ngram.Model (from collapse_lib.ngram.fit), got {type(model).__name__}.")
+    return model
+
+
 def _history(model: Model, history) -> np.ndarray:
-    history = np.asarray(history, dtype=np.int64)
+    history = np.asarray(history)
+    if history.size and not np.issubdtype(history.dtype, np.integer):
+        raise ValueError(f"contexts must hold integer token ids, got dtype {history.dtype}.")
+    history = history.astype(np.int64)
     if history.ndim != 2 or history.shape[1] != model.order - 1:
         raise ValueError(f"contexts must have shape (n, {model.order - 1}) for a model of order "
                          f"{model.order}, got shape {history.shape}.")
@@ -219,15 +229,19 @@ def probability(model: Model, history, tokens, up_to: int | None = None) -> np.n
     ``up_to`` (default: the model's order) stops the recursion at that order, using only the
     last ``up_to - 1`` tokens of each history.
     """
+    model = fitted(model)
     history = _history(model, history)
-    tokens = np.asarray(tokens, dtype=np.int64)
+    tokens = np.asarray(tokens)
+    if tokens.size and not np.issubdtype(tokens.dtype, np.integer):
+        raise ValueError(f"tokens must hold integer token ids, got dtype {tokens.dtype}.")
+    tokens = tokens.astype(np.int64)
     up_to = model.order if up_to is None else validation.integer(up_to, "up_to", minimum=1, maximum=model.order)
     unigram = model.tables[0]
     index, found = _lookup(unigram.ngram_keys, tokens)
     p = np.where(found, unigram.ngram_counts[index], 0) / unigram.counts[0]
     for k in range(2, up_to + 1):
         table = model.tables[k - 1]
-        keys = context_keys(history[:, model.order - k:], model.vocabulary_size)
+        keys = _context_keys(history[:, model.order - k:], model.vocabulary_size)
         j, seen = _lookup(table.context_keys, keys)
         count = table.counts[j]
         weight = np.where(seen, count / (count + table.types[j]), 0.0)
@@ -239,7 +253,7 @@ def probability(model: Model, history, tokens, up_to: int | None = None) -> np.n
 
 def stream_histories(model: Model, ids) -> np.ndarray:
     """The (len(ids), order - 1) histories of every token of a stream (paragraph marks before it)."""
-    ids = ids_array(ids, "ids", model.vocabulary_size)
+    ids = ids_array(ids, "ids", fitted(model).vocabulary_size)
     padded = np.concatenate([np.zeros(model.order - 1, dtype=np.int64), ids])
     return np.stack([padded[j: j + ids.size] for j in range(model.order - 1)], axis=1) \
         if model.order > 1 else np.zeros((ids.size, 0), dtype=np.int64)
@@ -255,7 +269,7 @@ def perplexity(model: Model, ids, floor: float = 1e-4) -> float:
     floor = validation.probability(floor, "floor")
     if floor == 0.0:
         raise ValueError("floor must be strictly positive: a lost word would make the perplexity infinite.")
-    ids = ids_array(ids, "ids", model.vocabulary_size)
+    ids = ids_array(ids, "ids", fitted(model).vocabulary_size)
     p = probability(model, stream_histories(model, ids), ids)
     q = (1.0 - floor) * p + floor / model.vocabulary_size
     return float(np.exp(-np.mean(np.log(q))))
@@ -266,6 +280,7 @@ def perplexity(model: Model, ids, floor: float = 1e-4) -> float:
 
 def candidates(model: Model, temperature: float = 1.0, top_k: int | None = None) -> tuple:
     """Decoding tables (one :class:`Candidates` per order) for temperature T and top-k."""
+    model = fitted(model)
     temperature = validation.positive_real(temperature, "temperature")
     top_k = None if top_k is None else validation.integer(top_k, "top_k", minimum=1)
     result = []
@@ -310,7 +325,7 @@ def _draw_model(model: Model, history: np.ndarray, rng: np.random.Generator) -> 
     for k in range(model.order, 1, -1):
         table = model.tables[k - 1]
         context = history[:, model.order - k:] if rows is None else history[rows, model.order - k:]
-        j, seen = _rows(table, context_keys(context, model.vocabulary_size))
+        j, seen = _rows(table, _context_keys(context, model.vocabulary_size))
         weight = np.where(seen, table.weights[j], 0.0)
         chosen = u < weight
         count = table.counts[j[chosen]]
@@ -342,7 +357,7 @@ def _draw_decoded(model: Model, tables: tuple, history: np.ndarray, rng: np.rand
     u = rng.random(n)
     for k in range(model.order, 0, -1):
         table, decoded = model.tables[k - 1], tables[k - 1]
-        j, seen = _rows(table, context_keys(history[:, model.order - k:], model.vocabulary_size))
+        j, seen = _rows(table, _context_keys(history[:, model.order - k:], model.vocabulary_size))
         chosen = open_rows & seen
         low = decoded.starts[j]
         high = low + decoded.sizes[j] - 1
@@ -362,6 +377,7 @@ def sample(model: Model, n_sequences: int, length: int, rng=0, contexts=None, te
     With ``temperature == 1`` and ``top_k is None`` the law is the model's p(w | h) exactly;
     otherwise tokens are decoded from the candidates (module doc).
     """
+    model = fitted(model)
     n_sequences = validation.integer(n_sequences, "n_sequences", minimum=1)
     length = validation.integer(length, "length", minimum=1)
     rng = validation.generator(rng)
@@ -387,11 +403,15 @@ def sample_loop(model: Model, length: int, rng=0, context=None) -> list[int]:
 
     The reference the vectorised sampler is benchmarked and tested against.
     """
+    model = fitted(model)
     length = validation.integer(length, "length", minimum=1)
     rng = validation.generator(rng)
     size = model.vocabulary_size
     tables = [(t.context_keys.tolist(), t.starts.tolist(), t.counts.tolist(), t.types.tolist(), t.following)
               for t in model.tables]
+    if context is not None and (np.ndim(context) != 1 or (np.size(context) and not np.issubdtype(
+            np.asarray(context).dtype, np.integer))):
+        raise ValueError(f"context must be a sequence of {model.order - 1} integer token ids, got {context!r}.")
     history = [0] * (model.order - 1) if context is None else [int(t) for t in context]
     if len(history) != model.order - 1:
         raise ValueError(f"context must hold {model.order - 1} token ids, got {len(history)}.")

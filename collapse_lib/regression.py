@@ -41,7 +41,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import gaussian, gaussian_laws, multivariate, strategies, validation
+from . import discrete, gaussian, gaussian_laws, multivariate, strategies, validation
 
 _EXACT_BLOCK_VALUES = 4_000_000
 """Bartlett factors drawn at once by :func:`simulate_exact` (about 32 MB of doubles)."""
@@ -68,6 +68,7 @@ def full_rank_size(size, dim: int, name: str = "size", margin: int = 2) -> int:
     """A sample size M >= d + margin (margin 2: the inverse-Wishart mean exists; 0: X^T X invertible)."""
     dim = validation.integer(dim, "dim", minimum=1)
     size = validation.integer(size, name, minimum=1)
+    margin = validation.integer(margin, "margin", minimum=0)
     if size < dim + margin:
         reason = ("E[(X^T X)^-1] is infinite for M <= d + 1" if margin == 2
                   else "X^T X is singular for M < d")
@@ -106,13 +107,15 @@ def _check(strategy_name, generations, n_chains, size, cov, noise, w0, fraction,
     strategy_name = strategy(strategy_name)
     real = mix_counts(size, fraction, dim)[0] if strategy_name == "mix" else 0
     margin = 0 if strategy_name == "mix" else 2
-    return (strategy_name, validation.integer(generations, "generations", minimum=0),
-            validation.integer(n_chains, "n_chains", minimum=1), full_rank_size(size, dim, margin=margin), cov,
+    generations = validation.generations(generations)
+    return (strategy_name, generations, validation.chains(n_chains, rows=generations + 1, values_per_chain=dim),
+            full_rank_size(size, dim, margin=margin), cov,
             noise_variance(noise), truth(w0, dim), real, validation.generator(rng))
 
 
 def mix_counts(size, fraction, dim: int) -> tuple[int, int]:
     """(K, S) = (round(f M_0), M_0 - K) for mixing; each block needs at least d + 2 points."""
+    dim = validation.integer(dim, "dim", minimum=1)
     size = validation.integer(size, "size", minimum=1)
     real = strategies.real_count(size, fraction)
     if min(real, size - real) < dim + 2:
@@ -128,9 +131,19 @@ def _paths(generations, n_chains, w0) -> np.ndarray:
 
 
 def test_errors(weights, cov, w0) -> np.ndarray:
-    """||w - w_0||_Sigma^2 over the last axis of ``weights``."""
-    delta = np.asarray(weights) - w0
-    return np.einsum("...i,ij,...j->...", delta, cov, delta)
+    """||w - w_0||_Sigma^2 over the last axis of ``weights`` (..., d), for Sigma ``cov`` (d, d) and w_0 (d,)."""
+    cov = multivariate.covariance_matrix(cov)
+    if cov.ndim != 2:
+        raise ValueError(f"cov must be one d x d matrix, got shape {cov.shape}.")
+    weights = validation.finite_array(weights, "weights")
+    if weights.ndim < 1 or weights.shape[-1] != cov.shape[0]:
+        raise ValueError(f"weights must have last axis d = {cov.shape[0]} (the covariance's size), "
+                         f"got shape {weights.shape}.")
+    delta = weights - multivariate.mean_vector(w0, cov.shape[0], "w0")
+    errors = np.einsum("...i,ij,...j->...", delta, cov, delta)
+    if not np.all(np.isfinite(errors)):
+        raise ValueError("weights and w0 are too large: their test error overflows a float.")
+    return errors
 
 
 # --- the direct simulator ---------------------------------------------------------------
@@ -230,7 +243,7 @@ def simulate_mix_pooled(generations: int, n_chains: int, size: int, cov, noise: 
 # --- the exact simulator ----------------------------------------------------------------
 
 
-def upper_solve(lower: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+def _upper_solve(lower: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     """Solve L^T u = z for a stack of lower-triangular L (c, d, d) and z (c, d, m), by back substitution.
 
     d vectorised steps over the stack: far faster than a batched general solve for many small systems.
@@ -243,7 +256,7 @@ def upper_solve(lower: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     return solution
 
 
-def ols_noise(rng, n_chains: int, size: int, inverse_factor: np.ndarray, sd: float) -> np.ndarray:
+def _ols_noise(rng, n_chains: int, size: int, inverse_factor: np.ndarray, sd: float) -> np.ndarray:
     """sigma_eps (X^T X)^{-1} X^T eps in law: sigma_eps L^{-T} A^{-T} z, A Bartlett's factor of W_d(M, I).
 
     Cost O(d^3) per chain whatever M. ``inverse_factor`` is L^{-T} for L L^T = Sigma.
@@ -251,14 +264,14 @@ def ols_noise(rng, n_chains: int, size: int, inverse_factor: np.ndarray, sd: flo
     dim = inverse_factor.shape[0]
     bartlett = multivariate.bartlett_factor(size, n_chains, dim, rng)
     z = rng.standard_normal((n_chains, dim, 1))
-    return sd * (upper_solve(bartlett, z)[..., 0] @ inverse_factor.T)
+    return sd * (_upper_solve(bartlett, z)[..., 0] @ inverse_factor.T)
 
 
 def simulate_exact(strategy_name: str, generations: int, n_chains: int, size: int, cov, noise: float,
                    w0=None, fraction: float = 0.5, rng=0) -> Paths:
     """Recursive OLS drawn from the exact conditional law of each fit given the previous one.
 
-    With e ~ N(0, sigma_eps^2 (X^T X)^{-1}) drawn by :func:`ols_noise`:
+    With e ~ N(0, sigma_eps^2 (X^T X)^{-1}) drawn by :func:`_ols_noise`:
 
     - replace:    w_{k+1} = w_k + e_k (fresh X_k);
     - accumulate: w_{k+1} = w_k + e_{k+1} / (k + 1), all e_k with the same X
@@ -278,7 +291,7 @@ def simulate_exact(strategy_name: str, generations: int, n_chains: int, size: in
         # one design per chain: solve A^T u = z for all generations' z at once (right-hand sides in columns)
         bartlett = multivariate.bartlett_factor(size, n_chains, dim, rng)
         z = rng.standard_normal((n_chains, dim, generations))
-        steps = sd * np.moveaxis(upper_solve(bartlett, z), -1, 0) @ inverse_factor.T
+        steps = sd * np.moveaxis(_upper_solve(bartlett, z), -1, 0) @ inverse_factor.T
         weights[1:] = w0 + np.cumsum(steps / np.arange(1, generations + 1)[:, None, None], axis=0)
         return Paths(weights, test_errors(weights, cov, w0))
     # the OLS noises do not depend on the past: draw them for blocks of generations at once
@@ -286,12 +299,12 @@ def simulate_exact(strategy_name: str, generations: int, n_chains: int, size: in
     for first in range(0, generations, block):
         count = min(block, generations - first)
         if name == "replace":
-            steps = ols_noise(rng, count * n_chains, size, inverse_factor, sd).reshape(count, n_chains, dim)
+            steps = _ols_noise(rng, count * n_chains, size, inverse_factor, sd).reshape(count, n_chains, dim)
             weights[first + 1:first + count + 1] = weights[first] + np.cumsum(steps, axis=0)
         else:
             phi = real / size
-            fresh = ols_noise(rng, count * n_chains, real, inverse_factor, sd).reshape(count, n_chains, dim)
-            synthetic = ols_noise(rng, count * n_chains, size - real, inverse_factor, sd).reshape(
+            fresh = _ols_noise(rng, count * n_chains, real, inverse_factor, sd).reshape(count, n_chains, dim)
+            synthetic = _ols_noise(rng, count * n_chains, size - real, inverse_factor, sd).reshape(
                 count, n_chains, dim)
             for j in range(count):
                 k = first + j
@@ -317,7 +330,7 @@ def one_fit_error(dim: int, size: int, noise: float) -> float:
 
 def replace_error(generations: int, dim: int, size: int, noise: float) -> np.ndarray:
     """E||w_n - w_0||_Sigma^2 = n sigma_eps^2 d / (M_0 - d - 1) under replace, n = 0..N (independent of Sigma)."""
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations)
     return np.arange(generations + 1) * one_fit_error(dim, size, noise)
 
 
@@ -327,7 +340,7 @@ def accumulate_error(generations: int, dim: int, size: int, noise: float) -> np.
     Bounded by pi^2/6 times the one-fit error; the same partial sum as the
     Gaussian mean under accumulation (chapter *Replace, mix or accumulate*).
     """
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations)
     return one_fit_error(dim, size, noise) * gaussian_laws.cumulative_sums(
         1.0 / np.arange(1, generations + 1) ** 2)
 
@@ -339,7 +352,7 @@ def mix_error(generations: int, dim: int, size: int, fraction: float, noise: flo
 
     so x_n = x_1 (1 - (1 - phi)^{2n}) / (1 - (1 - phi)^2), converging to :func:`mix_fixed_point`.
     """
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations)
     real, synthetic = mix_counts(size, fraction, dim)
     phi = real / size
     contraction = (1 - phi) ** 2
@@ -363,7 +376,7 @@ def interpolation_error(generations: int, dim: int, size: int, signal: float = 1
     """
     dim = validation.integer(dim, "dim", minimum=2)
     size = validation.integer(size, "size", minimum=1, maximum=dim - 1)
-    generations = validation.integer(generations, "generations", minimum=0)
+    generations = validation.generations(generations)
     signal = validation.positive_real(signal, "signal")
     return signal * (1 - (size / dim) ** np.arange(generations + 1))
 
@@ -376,8 +389,8 @@ def simulate_interpolation(generations: int, n_chains: int, size: int, dim: int,
     """
     dim = validation.integer(dim, "dim", minimum=2)
     size = validation.integer(size, "size", minimum=1, maximum=dim - 1)
-    generations = validation.integer(generations, "generations", minimum=0)
-    n_chains = validation.integer(n_chains, "n_chains", minimum=1)
+    generations = validation.generations(generations)
+    n_chains = validation.chains(n_chains, rows=generations + 1, values_per_chain=dim)
     rng = validation.generator(rng)
     w0 = truth(w0, dim)
     weights = _paths(generations, n_chains, w0)
@@ -439,6 +452,9 @@ def ridge_error(penalty, generations: int, dim: int, size: int, final_size: int,
 
 def wishart_spectra(count: int, dim: int, size: int, rng=0) -> np.ndarray:
     """Eigenvalues of ``count`` draws of W_d(M, I) = A A^T (Bartlett), each (d,): shape (count, d)."""
+    dim = validation.integer(dim, "dim", minimum=1)
+    size = full_rank_size(size, dim, margin=0)
+    count = validation.chains(count, values_per_chain=dim * dim, name="count")
     factor = multivariate.bartlett_factor(size, count, dim, rng)
     return np.linalg.svd(factor, compute_uv=False) ** 2
 
@@ -497,6 +513,13 @@ def zipf_probabilities(vocab: int, beta: float) -> np.ndarray:
     return weights / weights.sum()
 
 
+def _law(probabilities) -> np.ndarray:
+    """The real law p over the items: strictly positive (every item can be met) and a categorical law."""
+    array = validation.positive_array(probabilities, "probabilities")
+    discrete.categorical(array, "probabilities")
+    return array
+
+
 def memorise_error(sizes, probabilities, truncation: int | None = None) -> np.ndarray:
     """Expected test error of a model that memorises the items it saw, trained on M samples.
 
@@ -505,7 +528,7 @@ def memorise_error(sizes, probabilities, truncation: int | None = None) -> np.nd
     k: the training law is p cut at rank k and renormalised (a generator that
     never produces the tail), so the error never falls below sum_{i>k} p_i.
     """
-    probabilities = validation.positive_array(probabilities, "probabilities")
+    probabilities = _law(probabilities)
     sizes = validation.sample_sizes(sizes, "sizes", minimum=1)
     training = probabilities.copy()
     if truncation is not None:
@@ -525,10 +548,10 @@ def simulate_memorise(sizes, probabilities, n_chains: int, synthetic_size: int |
     tail), and the final model is trained on M samples of the last law.
     Returns (len(sizes), n_chains).
     """
-    probabilities = validation.positive_array(probabilities, "probabilities")
+    probabilities = _law(probabilities)
     sizes = validation.sample_sizes(sizes, "sizes", minimum=1)
-    n_chains = validation.integer(n_chains, "n_chains", minimum=1)
-    generations = validation.integer(generations, "generations", minimum=1)
+    n_chains = validation.chains(n_chains, rows=max(sizes.size, 1))
+    generations = validation.generations(generations, minimum=1)
     rng = validation.generator(rng)
     errors = np.empty((sizes.size, n_chains))
     for chain in range(n_chains):

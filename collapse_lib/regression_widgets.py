@@ -47,24 +47,28 @@ def compute_regression(size: int = 40, fraction: float = 0.5, dim: int = 10, noi
     dim = validation.integer(dim, "dim", minimum=1)
     size = regression.full_rank_size(size, dim)
     noise = validation.positive_real(noise, "noise")
+    fraction = validation.probability(fraction, "fraction")
+    generations = validation.generations(generations)
+    n_chains = validation.chains(n_chains, rows=generations + 1, values_per_chain=dim)
     rng = validation.generator(seed)
     cov = np.eye(dim)
     unit = regression.one_fit_error(dim, size, noise)
     exact, simulated, note = {}, {}, ""
     for name in regression.STRATEGIES:
-        try:
-            if name == "mix":
-                closed = regression.mix_error(generations, dim, size, fraction, noise)
-            else:
-                closed = getattr(regression, f"{name}_error")(generations, dim, size, noise)
-            paths = regression.simulate_exact(name, generations, n_chains, size, cov, noise, fraction=fraction,
-                                              rng=rng)
-            exact[name], simulated[name] = closed / unit, paths.errors.mean(axis=1) / unit
-        except ValueError:
-            exact[name] = simulated[name] = np.full(generations + 1, np.nan)
-            real = strategies.real_count(size, fraction)
-            note = (f"mix needs $K, M_0 - K \\geq d + 2 = {dim + 2}$"
-                    f" (here $K = {real}$, $M_0 - K = {size - real}$)")
+        if name == "mix":
+            try:
+                regression.mix_counts(size, fraction, dim)
+            except ValueError:     # a block too small for the inverse-Wishart mean: no curve, a note instead
+                exact[name] = simulated[name] = np.full(generations + 1, np.nan)
+                real = strategies.real_count(size, fraction)
+                note = (f"mix needs $K, M_0 - K \\geq d + 2 = {dim + 2}$"
+                        f" (here $K = {real}$, $M_0 - K = {size - real}$)")
+                continue
+            closed = regression.mix_error(generations, dim, size, fraction, noise)
+        else:
+            closed = getattr(regression, f"{name}_error")(generations, dim, size, noise)
+        paths = regression.simulate_exact(name, generations, n_chains, size, cov, noise, fraction=fraction, rng=rng)
+        exact[name], simulated[name] = closed / unit, paths.errors.mean(axis=1) / unit
     penalty = np.geomspace(1e-3, 100.0, 30)
     signal = 1.0 / dim
     ridge = np.array([regression.ridge_error(penalty, n, dim, size, size, noise, noise, signal, n_spectra=100,

@@ -76,7 +76,8 @@ def test_the_net_finds_every_module_and_a_planted_bug(monkeypatch):
     import collapse_lib
 
     modules = {module for module, _, _ in FUNCTIONS}
-    assert modules == set(collapse_lib.__all__) - bad_inputs.SKIPPED_MODULES - bad_inputs.NOT_YET_UNDER_THE_NET
+    assert modules == (set(collapse_lib.__all__) - bad_inputs.SKIPPED_MODULES - bad_inputs.NOT_YET_UNDER_THE_NET
+                       - bad_inputs.WITHOUT_PUBLIC_FUNCTIONS)
     assert bad_inputs.NOT_YET_UNDER_THE_NET <= set(collapse_lib.__all__)
     assert len(FUNCTIONS) > 150
 
