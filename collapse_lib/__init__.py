@@ -19,6 +19,7 @@ Modules, each named for what it models:
 - :mod:`collapse_lib.regression`, :mod:`collapse_lib.regression_symbolic`: least squares refitted on its own predictions.
 - :mod:`collapse_lib.ngram`, :mod:`collapse_lib.corpus`, :mod:`collapse_lib.lexical`, :mod:`collapse_lib.lexical_symbolic`: n-gram models on real text and its lexical diversity.
 - :mod:`collapse_lib.bibliography_style`: the author-year labels of the book's bibliography.
+- :mod:`collapse_lib.display`: numbers written as maths ($9.9 \\times 10^{-6}$) for the chapters' prose.
 - ``*_widgets``: compute / draw / wire functions of each chapter's widgets.
 """
 
@@ -55,4 +56,5 @@ __all__ = [
     "lexical_symbolic",
     "lexical_widgets",
     "bibliography_style",
+    "display",
 ]
