@@ -85,6 +85,14 @@ def covariance_matrix(cov, name: str = "cov", strict: bool = True) -> np.ndarray
     return cov
 
 
+def single_covariance(cov, name: str = "cov") -> np.ndarray:
+    """Return ``cov`` as one symmetric positive-definite d x d matrix (:func:`covariance_matrix`, no stack)."""
+    cov = covariance_matrix(cov, name)
+    if cov.ndim != 2:
+        raise ValueError(f"{name} must be one d x d matrix, got shape {cov.shape}.")
+    return cov
+
+
 def mean_vector(mean, dim: int, name: str = "mean") -> np.ndarray:
     """Return ``mean`` as a length-``dim`` float vector (None means the zero vector)."""
     dim = validation.integer(dim, "dim", minimum=1)
@@ -109,9 +117,7 @@ def full_rank_sizes(sizes, dim: int) -> np.ndarray:
 
 
 def _check(sizes, n_chains, mean, cov, estimator, rng):
-    cov = covariance_matrix(cov)
-    if cov.ndim != 2:
-        raise ValueError(f"cov must be one d x d matrix, got shape {cov.shape}.")
+    cov = single_covariance(cov)
     dim = cov.shape[0]
     sizes = full_rank_sizes(sizes, dim)
     return (sizes, validation.chains(n_chains, rows=3 * (sizes.size + 1), values_per_chain=dim * dim),

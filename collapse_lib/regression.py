@@ -100,9 +100,7 @@ def strategy(name) -> str:
 
 
 def _check(strategy_name, generations, n_chains, size, cov, noise, w0, fraction, rng):
-    cov = multivariate.covariance_matrix(cov)
-    if cov.ndim != 2:
-        raise ValueError(f"cov must be one d x d matrix, got shape {cov.shape}.")
+    cov = multivariate.single_covariance(cov)
     dim = cov.shape[0]
     strategy_name = strategy(strategy_name)
     real = mix_counts(size, fraction, dim)[0] if strategy_name == "mix" else 0
@@ -132,9 +130,7 @@ def _paths(generations, n_chains, w0) -> np.ndarray:
 
 def test_errors(weights, cov, w0) -> np.ndarray:
     """||w - w_0||_Sigma^2 over the last axis of ``weights`` (..., d), for Sigma ``cov`` (d, d) and w_0 (d,)."""
-    cov = multivariate.covariance_matrix(cov)
-    if cov.ndim != 2:
-        raise ValueError(f"cov must be one d x d matrix, got shape {cov.shape}.")
+    cov = multivariate.single_covariance(cov)
     weights = validation.finite_array(weights, "weights")
     if weights.ndim < 1 or weights.shape[-1] != cov.shape[0]:
         raise ValueError(f"weights must have last axis d = {cov.shape[0]} (the covariance's size), "

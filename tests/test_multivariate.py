@@ -486,3 +486,10 @@ def test_mix_bad_inputs():
         mv.simulate_mix(20, 0.5, -1, 10, cov)
     with pytest.raises(ValueError, match="symmetric"):
         mv.mix_expected_covariance(20, 0.5, 4, [[1.0, 0.5], [0.0, 1.0]])
+
+
+def test_single_covariance_refuses_a_stack_of_matrices():
+    """multivariate, regression: a simulator takes one covariance matrix, not a stack of them."""
+    assert mv.single_covariance([[2.0, 0.5], [0.5, 1.0]]).shape == (2, 2)
+    with pytest.raises(ValueError, match="cov must be one d x d matrix"):
+        mv.single_covariance(np.stack([np.eye(2), np.eye(2)]))
