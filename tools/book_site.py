@@ -90,9 +90,16 @@ def stage_static(modules: Path, static: Path) -> None:
     shutil.copy2(ASSETS / "widgets_mathjax3.js", static / WIDGETS_MATHJAX3)
 
 
+NOTEBOOKS_ONLY = "COLLAPSE_NOTEBOOKS_ONLY"
+"""Set to ``1`` by ``tools/notebook_edition.py`` (the ``notebooks`` builder): no site, so no static
+widget frames and no npm assets (Binder builds the notebooks without node)."""
+
+
 def on_config_inited(app, config) -> None:
-    os.environ[STATIC_ENVIRONMENT] = "1"  # inherited by every kernel the build starts
     cell_budget.install_in_jupyter_cache()
+    if os.environ.get(NOTEBOOKS_ONLY) == "1":
+        return
+    os.environ[STATIC_ENVIRONMENT] = "1"  # inherited by every kernel the build starts
     # node_modules are cached beside the sources (once per lock file), whatever --path-output says
     modules = install_assets(Path(app.srcdir) / "_build" / ".site_assets")
     static = Path(app.outdir).parent / ".site_static"  # <output>/_build/html -> <output>/_build

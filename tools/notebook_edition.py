@@ -53,6 +53,7 @@ import nbformat
 from docutils import nodes
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # book_site, when run as a script
 EDITIONS = ("reader", "student")
 NOTEBOOKS = "notebooks"
 """Folder of the editions under the build folder, and name of the builder."""
@@ -532,6 +533,16 @@ def launch_to_notebook(app, pagename, templatename, context, doctree) -> None:
                 button["url"] = url[: url.rindex("urlpath=")] + f"urlpath=lab/tree/{NOTEBOOKS}/{pagename}.ipynb"
 
 
+def render_outputs_as_html(app) -> None:
+    """The ``notebooks`` builder renders cell outputs with the HTML builder's MIME priorities (myst-nb has none for it)."""
+    if app.builder.name != NOTEBOOKS:
+        return
+    from myst_nb.core.render import base_render_priority
+
+    html_priority = [(NOTEBOOKS, mime, rank) for mime, rank in base_render_priority()["html"].items()]
+    app.config.nb_mime_priority_overrides = [*app.config.nb_mime_priority_overrides, *html_priority]
+
+
 def setup(app):
     from sphinx.builders.dummy import DummyBuilder
 
@@ -548,6 +559,7 @@ def setup(app):
             return self.env.found_docs
 
     app.add_builder(NotebookBuilder)
+    app.connect("builder-inited", render_outputs_as_html, priority=400)  # before myst-nb reads its config
     app.connect("doctree-resolved", on_doctree_resolved, priority=900)
     app.connect("html-page-context", replace_download, priority=600)
     app.connect("html-page-context", launch_to_notebook, priority=600)
@@ -556,8 +568,12 @@ def setup(app):
 
 def main(argv: list[str]) -> int:
     """Build only the notebook editions: ``jupyter-book build --builder custom --custom-builder notebooks``."""
+    import os
     import subprocess
 
+    from book_site import NOTEBOOKS_ONLY
+
+    os.environ[NOTEBOOKS_ONLY] = "1"
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "--builder", "custom",
                "--custom-builder", NOTEBOOKS, *argv]
     return subprocess.run(command, cwd=ROOT).returncode
