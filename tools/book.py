@@ -8,7 +8,7 @@ Usage (from the repository root, with any Python 3.11+)::
     python3 tools/book.py bench     # the speed benchmark, printed as a table
     python3 tools/book.py assign    # the coursework: nbgrader assignments and the student zip
     python3 tools/book.py grade DIR # autograde the submitted notebooks in DIR, with feedback
-    python3 tools/book.py lab       # JupyterLab, chapters opening as notebooks
+    python3 tools/book.py lab       # JupyterLab on the chapters' reader notebooks (after a build)
 
 The first call creates a virtual environment in ``.venv`` and installs
 ``requirements.txt`` into it (the same file Binder installs); later calls
@@ -37,7 +37,8 @@ COMMANDS = {
     "bench": ["python", str(ROOT / "benchmarks" / "run.py")],
     "assign": ["python", str(ROOT / "tools" / "coursework.py"), "assign"],
     "grade": ["python", str(ROOT / "tools" / "coursework.py"), "grade"],
-    "lab": ["jupyter", "lab"],
+    # the reader notebooks the build writes (tools/notebook_edition.py), as Binder opens them
+    "lab": ["jupyter", "lab", f"--ServerApp.root_dir={ROOT / '_build' / 'notebooks' / 'reader'}"],
 }
 
 

@@ -198,15 +198,30 @@ def strip_solutions(markdown: str, gated: bool = False) -> tuple[str, bool]:
     return text, gated
 
 
-def source_notebook(chapter: Path):
+def student_edition(chapter: Path, root: Path = ROOT) -> Path:
+    """The chapter's student notebook written by the book build (tools/notebook_edition.py)."""
+    return root / "_build" / "notebooks" / "student" / chapter.relative_to(root).with_suffix(".ipynb")
+
+
+def source_notebook(chapter: Path, root: Path = ROOT):
     """The chapter as the teacher's nbgrader source notebook (an nbformat node).
 
-    Outputs cleared, prose solutions removed, cells tagged ``solution``
-    without nbgrader metadata removed, jupytext's header dropped.
+    The student edition of the book build when it exists and is newer than the
+    chapter: its Markdown reads like the page (boxes, numbers, references, maths
+    resolved; see tools/notebook_edition.py), its prose solutions are gone and its
+    answer and test cells keep their nbgrader metadata. Without a build (or with an
+    older one) the chapter is converted by jupytext instead, and its Markdown stays
+    MyST source: ``assign`` says so. Either way: outputs cleared, prose solutions
+    removed, cells tagged ``solution`` without nbgrader metadata removed.
     """
     import jupytext
+    import nbformat
 
-    notebook = jupytext.read(chapter)
+    clean = student_edition(chapter, root)
+    if clean.exists() and clean.stat().st_mtime >= chapter.stat().st_mtime:
+        notebook = nbformat.read(clean, as_version=4)
+    else:
+        notebook = jupytext.read(chapter)
     cells, gated = [], False
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
@@ -302,7 +317,9 @@ STUDENT_README = """\
 # Model collapse: the exercises
 
 These notebooks are chapters of the book *Model collapse, derived and
-simulated*, with their exercises and without their solutions.
+simulated* ({url}), with their exercises and without their solutions.
+The text, figures and formulas read as in the book; every reference links
+to the online page.
 
 ## Install (once)
 
@@ -313,8 +330,10 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -r requirements.txt
 ```
 
-(On Windows: `.venv\\Scripts\\python -m pip ...`.) This installs the versions
-the book was built with and the book's library `collapse_lib`.
+(On Windows: `.venv\\Scripts\\python -m pip install -r requirements.txt`.) This installs
+the versions the book was built with (numpy, scipy, sympy, matplotlib,
+ipywidgets, JupyterLab, nltk). The book's library `collapse_lib` and the
+texts it reads (`data/`) are in this folder: keep the notebooks beside them.
 
 ## Work on a chapter
 
@@ -322,21 +341,44 @@ the book was built with and the book's library `collapse_lib`.
 .venv/bin/jupyter lab
 ```
 
-then open a chapter: {chapters}. Run the cells from the top (*Run → Run All
-Cells*); later cells use what earlier ones computed. Each exercise is
-followed by an **answer cell** (it says `raise NotImplementedError()`:
-replace that line with your work, defining the variables the exercise names)
-and a **test cell**. Run the test cell after your answer: no output means
-your answer has the right form and passes the checks you can see; an
-`AssertionError` says what is wrong, with a hint. It never shows the answer:
-your teacher's grading runs further, hidden tests. Do not delete, copy or
-rename cells or files.
+then open a chapter: {chapters}. Run the cells from the top, one after
+the other (Shift+Enter): later cells use what earlier ones computed. Each
+exercise is followed by an **answer cell**, which says
+`raise NotImplementedError()`: replace that line with your work, defining
+the variables the exercise names. Until you do, running that cell stops
+with a `NotImplementedError`, and so does *Run → Run All Cells*: this is
+expected; answer the exercise, then run on. After your answer, run the
+**test cell** that follows it: no output means your answer has the right
+form and passes the checks you can see; an `AssertionError` says what is
+wrong, with a hint. It never shows the answer: your teacher's grading runs
+further, hidden tests. Do not delete, copy or rename cells or files.
 
 ## Hand in
 
 Save the notebook and hand it in under its own name (for example
 `{first}`), as your teacher asks.
 """
+
+RUNTIME_END = "# the book's Sphinx stack"
+"""The line of binder/requirements.txt after which come the packages that only write the notebooks."""
+
+
+def student_requirements(root: Path = ROOT) -> str:
+    """What a student installs: binder/requirements.txt up to the book's Sphinx stack (no build, test or grading tools)."""
+    text = (root / "binder" / "requirements.txt").read_text()
+    if RUNTIME_END not in text:
+        raise ValueError(f"binder/requirements.txt must mark the start of the Sphinx stack with {RUNTIME_END!r}")
+    runtime = text[: text.index(RUNTIME_END)]
+    return "# What the exercises need (the book's binder/requirements.txt without its Sphinx stack).\n" + "".join(
+        line + "\n" for line in runtime.splitlines() if line and not line.startswith("#"))
+
+
+def book_url(root: Path = ROOT) -> str:
+    """The online book (``html.baseurl`` of _config.yml), or the words "online" without one."""
+    import yaml
+
+    config = yaml.safe_load((root / "_config.yml").read_text()) if (root / "_config.yml").exists() else {}
+    return ((config or {}).get("html") or {}).get("baseurl") or "online"
 
 
 def _zip_edition(course: Path, chapters: list[Path], root: Path) -> Path:
@@ -349,10 +391,12 @@ def _zip_edition(course: Path, chapters: list[Path], root: Path) -> Path:
         shutil.copy2(course / "release" / chapter.stem / f"{chapter.stem}.ipynb", edition / f"{chapter.stem}.ipynb")
     shutil.copytree(root / "collapse_lib", edition / "collapse_lib",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.lock"))
-    for name in ("requirements.txt", "pyproject.toml"):
-        shutil.copy2(root / name, edition / name)
+    if (root / "data").is_dir():  # the texts collapse_lib.corpus reads (data/austen)
+        shutil.copytree(root / "data", edition / "data")
+    (edition / "requirements.txt").write_text(student_requirements(root))
     (edition / "README.md").write_text(STUDENT_README.format(
-        chapters=", ".join(f"`{c.stem}.ipynb`" for c in chapters), first=f"{chapters[0].stem}.ipynb"))
+        url=book_url(root), chapters=", ".join(f"`{c.stem}.ipynb`" for c in chapters),
+        first=f"{chapters[0].stem}.ipynb"))
     archive = course / f"{EDITION}.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
         for path in sorted(edition.rglob("*")):
@@ -382,7 +426,10 @@ def assign(names: list[str] | None = None, course: Path = COURSE, root: Path = R
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
-        nbformat.write(source_notebook(chapter), folder / f"{chapter.stem}.ipynb")
+        if not student_edition(chapter, root).exists():
+            print(f"{chapter.stem}: no clean notebook in _build/notebooks (run `tools/book.py build` first); "
+                  "its Markdown stays MyST source", file=sys.stderr)
+        nbformat.write(source_notebook(chapter, root), folder / f"{chapter.stem}.ipynb")
         result = grader.generate_assignment(chapter.stem, force=True, create=True)
         if not result["success"]:
             raise RuntimeError(f"nbgrader could not generate {chapter.stem}:\n{_log_tail(result)}")

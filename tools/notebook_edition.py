@@ -123,6 +123,7 @@ class Page:
     """What the translation needs to know about the page being converted."""
 
     docname: str
+    base: str  # the book online (html.baseurl)
     url: str  # the page online
     numbers: dict  # env.toc_fignumbers[docname]: figtype -> id -> (chapter, number)
     macros: dict
@@ -185,7 +186,7 @@ class Translator:
         heading = "#" * min(self.depth, 6) + " " + self.inline(node)
         if self.depth == 1 and not self.noted:
             self.noted = True
-            note = (f"*A chapter of [Model collapse, derived and simulated]({urljoin(self.page.url, '../')})"
+            note = (f"*A chapter of [Model collapse, derived and simulated]({self.page.base})"
                     f" as a notebook; [read it online]({self.page.url}).*")
             return [heading, note]
         return [heading]
@@ -482,11 +483,38 @@ def notebook(doctree, executed, page: Page):
 # ---- Sphinx --------------------------------------------------------------------------------------------
 
 
-def page_url(app, docname: str) -> str:
+def book_url(app) -> str:
+    """The online book, ``html.baseurl`` of _config.yml, ending in ``/``."""
     base = (app.config.html_baseurl or "").rstrip("/") + "/"
     if base == "/":
         raise ValueError("the notebook editions link to the online book: set html.baseurl in _config.yml")
-    return urljoin(base, docname + ".html")
+    return base
+
+
+def executed_notebook(app, docname: str):
+    """The page's notebook with the outputs of its execution, cell indices as in the doctree.
+
+    Read as myst-nb reads it, then merged with its record in the execution cache. Not
+    ``_build/jupyter_execute/<page>.ipynb``: myst-nb 1.4 writes that file without the
+    outputs when it takes them from the cache (it merges into a copy).
+    """
+    from jupyter_cache import get_cache
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    source = Path(app.env.doc2path(docname))
+    if source.suffix == ".ipynb":
+        notebook = nbformat.read(source, as_version=4)
+    else:
+        notebook = read_myst_markdown_notebook(source.read_text(encoding="utf-8"), path=source)
+    cache_path = getattr(app.env.mystnb_config, "execution_cache_path", "")
+    if cache_path and Path(cache_path).exists():
+        try:
+            _, merged = get_cache(cache_path).merge_match_into_notebook(notebook)
+            return merged
+        except KeyError:  # not in the cache (a page that was executed without it)
+            pass
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb"
+    return nbformat.read(executed, as_version=4) if executed.exists() else notebook
 
 
 def write_editions(app, doctree, docname: str) -> list[Path]:
@@ -494,10 +522,11 @@ def write_editions(app, doctree, docname: str) -> list[Path]:
     if not is_notebook_page(doctree):
         return []
     build = Path(app.outdir).parent
-    executed = nbformat.read(build / "jupyter_execute" / f"{docname}.ipynb", as_version=4)
+    executed = executed_notebook(app, docname)
     written = []
     for edition in EDITIONS:
-        page = Page(docname, page_url(app, docname), app.env.toc_fignumbers.get(docname, {}),
+        page = Page(docname, book_url(app), urljoin(book_url(app), docname + ".html"),
+                    app.env.toc_fignumbers.get(docname, {}),
                     book_macros(app.config), edition)
         result = notebook(copy.deepcopy(doctree), executed, page)
         for target in page.unresolved:
@@ -524,13 +553,14 @@ def replace_download(app, pagename, templatename, context, doctree) -> None:
 
 
 def launch_to_notebook(app, pagename, templatename, context, doctree) -> None:
-    """Point the launch buttons at the reader notebook Binder's ``postBuild`` writes (``notebooks/<page>.ipynb``)."""
-    source = f"/{pagename}{Path(context.get('page_source_suffix') or '.md').suffix}"
+    """Point the Binder button at the reader notebook Binder's ``postBuild`` writes (``notebooks/<page>.ipynb``)."""
+    if not (Path(app.outdir).parent / NOTEBOOKS / "reader" / f"{pagename}.ipynb").exists():
+        return
     for group in context.get("header_buttons", []):
         for button in group.get("buttons", []) if isinstance(group, dict) else []:
             url = button.get("url", "")
-            if "urlpath=" in url and url.endswith(source.replace(".ipynb", ".md")) or url.endswith(source):
-                button["url"] = url[: url.rindex("urlpath=")] + f"urlpath=lab/tree/{NOTEBOOKS}/{pagename}.ipynb"
+            if "/v2/" in url and "?urlpath=" in url:
+                button["url"] = url[: url.index("?urlpath=")] + f"?urlpath=lab/tree/{NOTEBOOKS}/{pagename}.ipynb"
 
 
 def render_outputs_as_html(app) -> None:

@@ -1,0 +1,248 @@
+"""The reader notebooks in a real JupyterLab, started from Binder's slim environment.
+
+The build writes every chapter as a plain notebook (``tools/notebook_edition.py``).
+Here they are opened as a student opens them after the launch button: a JupyterLab
+served on 127.0.0.1 from a virtual environment made from ``binder/requirements.txt``
+only (no nbgrader, no jupytext, no test tools), with ``collapse_lib`` on its path as
+``binder/postBuild`` installs it. Headless Chromium (as in test_site_in_browser.py)
+then checks, for every chapter:
+
+- the notebook reads like the page: no MyST directive fence, role, ``:label:``
+  option or glue key in the rendered Markdown, and MathJax typesets every formula
+  with no error (the book's macros are expanded by the edition);
+- Run All completes with no error output;
+- every widget reacts: one slider per widget moved with the keyboard changes its
+  figure, and the time from key press to new image is recorded.
+
+It prints, per chapter, the time to the first figure on opening, the Run All time,
+and the median slider latency. The slim environment is made once per change of
+``binder/requirements.txt`` in ``_build/.slim-venv`` (``COLLAPSE_SLIM_VENV`` moves it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+import pytest
+
+from test_site_in_browser import LAUNCH_ARGS, require_chromium
+
+pytestmark = [pytest.mark.book, pytest.mark.browser]
+
+ROOT = Path(__file__).resolve().parent.parent
+SLIM_REQUIREMENTS = ROOT / "binder" / "requirements.txt"
+TOKEN = "collapse-book-test"
+RAW_MARKERS = ("{prf:", "{cite", "{numref", "{eq}", "{doc}", "{glue", "{ref}", "```{", ":label:", ":class:",
+               "{exercise", "{solution", "{admonition")
+
+
+def slim_environment() -> Path:
+    """A venv of binder/requirements.txt with collapse_lib on its path (as Binder's postBuild); its python."""
+    folder = Path(os.environ.get("COLLAPSE_SLIM_VENV", ROOT / "_build" / ".slim-venv"))
+    python = folder / "bin" / "python"
+    wanted = hashlib.sha256(SLIM_REQUIREMENTS.read_bytes()).hexdigest()
+    stamp = folder / "requirements.sha256"
+    if not (python.exists() and stamp.exists() and stamp.read_text().strip() == wanted):
+        if folder.exists():
+            shutil.rmtree(folder)
+        venv.EnvBuilder(with_pip=True).create(folder)
+        started = time.perf_counter()
+        subprocess.run([python, "-m", "pip", "install", "-q", "-r", SLIM_REQUIREMENTS], check=True)
+        print(f"\nslim environment installed in {time.perf_counter() - started:.0f} s")
+        stamp.write_text(wanted + "\n")
+    site = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               check=True, capture_output=True, text=True).stdout.strip())
+    (site / "collapse_book.pth").write_text(str(ROOT) + "\n")
+    # every cell rendered (JupyterLab 4 renders only the visible ones by default): the checks read all of them
+    settings = folder / "share" / "jupyter" / "lab" / "settings"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "overrides.json").write_text(json.dumps(
+        {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}))
+    return python
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def reader_notebooks(request, tmp_path_factory) -> Path:
+    """The folder of the reader notebooks, copied where JupyterLab serves them (as Binder's ``notebooks/``)."""
+    existing = os.environ.get("COLLAPSE_SITE_HTML")  # an existing build, as in test_site_in_browser.py
+    if existing:
+        source = Path(existing).resolve().parent / "notebooks" / "reader"
+    else:
+        result, html = request.getfixturevalue("built_book")
+        assert result.returncode == 0, "the book did not build; see test_book_builds_without_warnings"
+        source = html.parent / "notebooks" / "reader"
+    target = tmp_path_factory.mktemp("lab") / "notebooks"
+    shutil.copytree(source, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def lab(reader_notebooks):
+    """A JupyterLab from the slim environment on a free loopback port; yields its base URL."""
+    require_chromium()
+    python = slim_environment()
+    port = free_port()
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("MPLBACKEND", "COLLAPSE_BOOK_STATIC", "JUPYTER_PATH", "JUPYTER_CONFIG_DIR")}
+    environment["JUPYTER_CONFIG_DIR"] = str(reader_notebooks.parent / "config")  # none of the user's settings
+    server = subprocess.Popen(
+        [python, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={reader_notebooks}",
+         "--LabApp.expose_app_in_browser=True", "--ServerApp.disable_check_xsrf=True"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment, cwd=reader_notebooks)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if server.poll() is not None:
+                pytest.fail("JupyterLab did not start: " + server.stderr.read().decode()[-3000:])
+            time.sleep(0.5)
+    yield base
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = require_chromium()
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def chapters(folder: Path) -> list[str]:
+    return sorted(path.relative_to(folder).as_posix() for path in (folder / "chapters").glob("*.ipynb"))
+
+
+WAIT_RENDERED = """async () => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  await panel.context.ready;
+  await panel.sessionContext.ready;
+  const typeset = () => document.querySelectorAll('.jp-MarkdownOutput mjx-container').length;
+  for (let tries = 0; tries < 100; tries++) {
+    const cells = panel.content.widgets;
+    if (cells.length && cells.every(cell => cell.model.type !== 'markdown' || cell.rendered)) break;
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+  let last = -1;
+  for (let tries = 0; tries < 100 && typeset() !== last; tries++) {  // MathJax settles
+    last = typeset();
+    await new Promise(resolve => setTimeout(resolve, 300));
+  }
+  return panel.content.widgets.length;
+}"""
+
+MARKDOWN_TEXT = """() => [...document.querySelectorAll('.jp-MarkdownOutput')].map(node => {
+  const clone = node.cloneNode(true);
+  clone.querySelectorAll('mjx-container, code, pre').forEach(e => e.remove());
+  return clone.innerText;
+}).join('\\n')"""
+
+RUN_ALL = """async () => {
+  const app = window.jupyterapp;
+  const panel = app.shell.currentWidget;
+  const started = performance.now();
+  await app.commands.execute('notebook:run-all-cells');
+  const cells = panel.content.widgets.filter(cell => cell.model.type === 'code');
+  for (let tries = 0; tries < 6000; tries++) {  // up to 10 minutes
+    const busy = panel.sessionContext.session.kernel.status !== 'idle';
+    const pending = cells.some(cell => cell.model.executionCount === null || cell.promptNode.textContent.includes('*'));
+    if (!busy && !pending) break;
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+  const errors = [];
+  cells.forEach((cell, index) => {
+    for (const output of cell.model.outputs.toJSON()) {
+      if (output.output_type === 'error') errors.push(`cell ${index}: ${output.ename}: ${output.evalue}`);
+    }
+    if (cell.model.executionCount === null) errors.push(`cell ${index} did not run`);
+  });
+  return {seconds: (performance.now() - started) / 1000, errors};
+}"""
+
+MOVE_SLIDER = """async (index) => {
+  const widgets = [...document.querySelectorAll('.jp-OutputArea-output')].filter(
+      area => area.querySelector('.widget-slider') && area.querySelector('img'));
+  const area = widgets[index];
+  const image = [...area.querySelectorAll('img')].pop();
+  const handle = area.querySelector('.noUi-handle');
+  const before = image.src;
+  handle.focus();
+  const started = performance.now();
+  const changed = new Promise(resolve => {
+    const observer = new MutationObserver(() => {
+      if (image.src !== before) { observer.disconnect(); resolve(performance.now() - started); }
+    });
+    observer.observe(image, {attributes: true});
+    setTimeout(() => { observer.disconnect(); resolve(null); }, 15000);
+  });
+  for (const type of ['keydown', 'keyup']) {
+    handle.dispatchEvent(new KeyboardEvent(type, {key: 'ArrowRight', code: 'ArrowRight', keyCode: 39, which: 39, bubbles: true}));
+  }
+  return await changed;
+}"""
+
+COUNT_WIDGETS = """() => [...document.querySelectorAll('.jp-OutputArea-output')].filter(
+    area => area.querySelector('.widget-slider') && area.querySelector('img')).length"""
+
+
+def test_reader_notebooks_read_like_the_page_and_run_in_jupyterlab(lab, reader_notebooks, browser):
+    problems, rows = [], []
+    for chapter in chapters(reader_notebooks):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        started = time.perf_counter()
+        page.goto(f"{lab}/lab/tree/{chapter}?token={TOKEN}", wait_until="domcontentloaded")
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget "
+                               "&& window.jupyterapp.shell.currentWidget.content", timeout=120_000)
+        page.wait_for_selector(".jp-OutputArea-output img", timeout=120_000)
+        first_figure = time.perf_counter() - started
+        page.evaluate(WAIT_RENDERED)
+        text = page.evaluate(MARKDOWN_TEXT)
+        raw = sorted({marker for marker in RAW_MARKERS if marker in text})
+        merrors = page.locator(".jp-MarkdownOutput mjx-merror").count()
+        typeset = page.locator(".jp-MarkdownOutput mjx-container").count()
+        untypeset = [token for token in ("$", "\\frac", "\\mathbb") if token in text]
+        run = page.evaluate(RUN_ALL)
+        latencies = []
+        for index in range(page.evaluate(COUNT_WIDGETS)):
+            latency = page.evaluate(MOVE_SLIDER, index)
+            if latency is None:
+                problems.append(f"{chapter}: widget {index}: moving its slider did not change its figure")
+            else:
+                latencies.append(latency)
+        median = f"{statistics.median(latencies):.0f}" if latencies else "-"
+        rows.append(f"{chapter:34} first figure {first_figure:5.1f} s   run all {run['seconds']:6.1f} s   "
+                    f"widgets {len(latencies)}   slider median {median} ms  {[round(x) for x in latencies]}")
+        if raw or merrors or not typeset or untypeset or run["errors"]:
+            problems.append(f"{chapter}: raw MyST {raw}, MathJax errors {merrors}, typeset {typeset}, "
+                            f"untypeset {untypeset}, errors {run['errors'][:3]}")
+        page.close()
+    print("\n" + "\n".join(rows))
+    assert rows, "no chapter notebook was found"
+    assert not problems, "\n".join(problems)
