@@ -701,6 +701,28 @@ def expected_collapse_time_bounds(probabilities, n: int) -> tuple[float, float]:
     return float(lower), float(upper)
 
 
+def expected_collapse_time_series(probabilities, n: int, tolerance: float = 1e-9) -> float:
+    """Exact E[T] = sum_{j >= 0} P(T > j), with P(T > j) = 1 - :func:`collapse_probability` (item 2 of
+    the chapter's theorem), for any law and any M = ``n``, to within ``tolerance``.
+
+    The sum stops at the first G where the tail bound of item 3, sum_{j > G} P(T > j)
+    <= sum_{j > G} kappa r^(j - 1) = M kappa r^G (kappa = (M/2)(1 - C_0), r = 1 - 1/M), is below ``tolerance``.
+    For a point mass T = 0; for M = 1, T = 1.
+    """
+    p = laws(probabilities)
+    if p.ndim != 1:
+        raise ValueError(f"probabilities must be one law of shape (s,), got shape {p.shape}.")
+    n = validation.integer(n, "n", minimum=1)
+    tolerance = validation.positive_real(tolerance, "tolerance")
+    if np.count_nonzero(p) == 1:
+        return 0.0
+    if n == 1:
+        return 1.0
+    kappa, r = 0.5 * n * (1.0 - p @ p), 1.0 - 1.0 / n
+    generations = max(1, int(np.ceil(np.log(tolerance / (n * kappa)) / np.log(r))))
+    return float(np.sum(1.0 - collapse_probability(p, n, generations)))
+
+
 def expected_collapse_time(probabilities, n: int) -> float:
     """Exact E[T] for a small case: :func:`collapse_lib.discrete.absorption_time` with every M_i = M = ``n``."""
     return discrete.absorption_time(laws(probabilities), n)

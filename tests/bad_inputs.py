@@ -264,7 +264,8 @@ ALLOWED = {("phenomenon_widgets", "compute_sources", "size"): [INF], ("validatio
            ("regression", "test_errors", "weights"): [[0.5, 0.6]],
            **{("language_model", name, "probabilities"): [[1.0]] for name in (
                "collapse_probability", "collapse_probability_bounds", "expected_collapse_time_bounds",
-               "fixation_by", "collapse_token_probability", "expected_collapse_time")}}
+               "fixation_by", "collapse_token_probability", "expected_collapse_time",
+               "expected_collapse_time_series")}}
 """Values a table calls bad that one function documents as meaningful (infinitely many points, one size,
 a point-mass law)."""
 
