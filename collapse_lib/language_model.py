@@ -137,7 +137,7 @@ def softmax(logits) -> np.ndarray:
     return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
-def one_uot(values, size: int) -> np.ndarray:
+def one_hot(values, size: int) -> np.ndarray:
     """The one-hot matrix of integer ``values`` in [0, size): shape (len(values), size)."""
     size = validation.integer(size, "size", minimum=1)
     values = _tokens(values, "values", size)
@@ -166,7 +166,7 @@ def fit_softmax(contexts, tokens, n_contexts: int, vocabulary: int, steps: int =
     contexts, tokens, n_contexts, vocabulary = _observations(contexts, tokens, n_contexts, vocabulary)
     steps = validation.integer(steps, "steps", minimum=0)
     learning_rate = validation.positive_real(learning_rate, "learning_rate")
-    x, y = one_uot(contexts, n_contexts), one_uot(tokens, vocabulary)
+    x, y = one_hot(contexts, n_contexts), one_hot(tokens, vocabulary)
     weights = np.zeros((n_contexts, vocabulary))
     loss = np.empty(steps + 1)
     for step in range(steps + 1):

@@ -83,6 +83,10 @@ def test_gradient_descent_with_an_unseen_next_token_has_the_one_over_t_rate():
     assert lm.softmax(fit.weights)[0, 0] == pytest.approx(predicted, rel=0.05)
 
 
+def test_one_hot():
+    np.testing.assert_array_equal(lm.one_hot([2, 0], 3), [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+
+
 def test_frequencies_and_counts():
     counts = lm.fit_counts([0, 0, 1, 0], [1, 1, 0, 2], 3, 3)
     np.testing.assert_array_equal(counts, [[0, 2, 1], [1, 0, 0], [0, 0, 0]])
