@@ -137,7 +137,7 @@ def softmax(logits) -> np.ndarray:
     return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
-def one_uot(values, size: int) -> np.ndarray:
+def one_hot(values, size: int) -> np.ndarray:
     """The one-hot matrix of integer ``values`` in [0, size): shape (len(values), size)."""
     size = validation.integer(size, "size", minimum=1)
     values = _tokens(values, "values", size)
@@ -166,7 +166,7 @@ def fit_softmax(contexts, tokens, n_contexts: int, vocabulary: int, steps: int =
     contexts, tokens, n_contexts, vocabulary = _observations(contexts, tokens, n_contexts, vocabulary)
     steps = validation.integer(steps, "steps", minimum=0)
     learning_rate = validation.positive_real(learning_rate, "learning_rate")
-    x, y = one_uot(contexts, n_contexts), one_uot(tokens, vocabulary)
+    x, y = one_hot(contexts, n_contexts), one_hot(tokens, vocabulary)
     weights = np.zeros((n_contexts, vocabulary))
     loss = np.empty(steps + 1)
     for step in range(steps + 1):
@@ -699,6 +699,28 @@ def expected_collapse_time_bounds(probabilities, n: int) -> tuple[float, float]:
     j0 = max(0, int(np.ceil(np.log(a) / -np.log(r)))) if a > 1 else 0
     upper = 1.0 + j0 + n * a * r**j0
     return float(lower), float(upper)
+
+
+def expected_collapse_time_series(probabilities, n: int, tolerance: float = 1e-9) -> float:
+    """Exact E[T] = sum_{j >= 0} P(T > j), with P(T > j) = 1 - :func:`collapse_probability` (item 2 of
+    the chapter's theorem), for any law and any M = ``n``, to within ``tolerance``.
+
+    The sum stops at the first G where the tail bound of item 3, sum_{j > G} P(T > j)
+    <= sum_{j > G} kappa r^(j - 1) = M kappa r^G (kappa = (M/2)(1 - C_0), r = 1 - 1/M), is below ``tolerance``.
+    For a point mass T = 0; for M = 1, T = 1.
+    """
+    p = laws(probabilities)
+    if p.ndim != 1:
+        raise ValueError(f"probabilities must be one law of shape (s,), got shape {p.shape}.")
+    n = validation.integer(n, "n", minimum=1)
+    tolerance = validation.positive_real(tolerance, "tolerance")
+    if np.count_nonzero(p) == 1:
+        return 0.0
+    if n == 1:
+        return 1.0
+    kappa, r = 0.5 * n * (1.0 - p @ p), 1.0 - 1.0 / n
+    generations = max(1, int(np.ceil(np.log(tolerance / (n * kappa)) / np.log(r))))
+    return float(np.sum(1.0 - collapse_probability(p, n, generations)))
 
 
 def expected_collapse_time(probabilities, n: int) -> float:

@@ -5,7 +5,8 @@ ids (:mod:`collapse_lib.corpus`); every metric ignores the paragraph marks (id 0
 
 Metrics, for a stream of M tokens in which word w occurs #(w) times (the chapter's symbols):
 
-- word types: the number of distinct tokens, the number of w with #(w) > 0;
+- word types: the number of distinct tokens, the number of w with #(w) > 0 (punctuation marks
+  are tokens, so they count as types too);
 - distinct-n (distinct-j in the chapter): distinct j-grams / total j-grams (M - j + 1);
 - MATTR (moving-average type-token ratio): the mean over every window of M_win consecutive
   tokens (``window``) of (types in the window) / M_win; unlike types / M it does not fall with M;
@@ -117,6 +118,16 @@ def self_bleu(pieces: list, max_n: int = 4) -> float:
     Uniform weights over 1- to ``max_n``-grams and Chen and Cherry's smoothing method 1,
     as in the Texygen benchmark. 1 means every segment is made of the others' n-grams.
     """
+    return float(np.mean(self_bleu_scores(pieces, max_n)))
+
+
+def self_bleu_scores(pieces: list, max_n: int = 4) -> np.ndarray:
+    """The BLEU of each segment against all the others (their mean is :func:`self_bleu`).
+
+    The scores are not independent (each segment is every other's reference), so their
+    standard deviation over sqrt(number) understates the spread of self-BLEU, by a factor of
+    about 2 on the real text; :func:`self_bleu_with_error` measures that spread instead.
+    """
     from nltk.translate.bleu_score import SmoothingFunction, sentence_bleu
 
     max_n = validation.integer(max_n, "max_n", minimum=1, maximum=4)
@@ -124,9 +135,18 @@ def self_bleu(pieces: list, max_n: int = 4) -> float:
         raise ValueError("pieces must be a list of at least two non-empty token sequences.")
     weights = (1.0 / max_n,) * max_n
     smoothing = SmoothingFunction().method1
-    scores = [sentence_bleu(pieces[:i] + pieces[i + 1:], piece, weights, smoothing)
-              for i, piece in enumerate(pieces)]
-    return float(np.mean(scores))
+    return np.array([sentence_bleu(pieces[:i] + pieces[i + 1:], piece, weights, smoothing)
+                     for i, piece in enumerate(pieces)])
+
+
+def self_bleu_with_error(ids, length: int, number: int, repeats: int, rng) -> tuple[float, float]:
+    """Self-BLEU of ``ids`` and its standard error, from ``repeats`` independent draws of
+    ``number`` segments of ``length`` tokens: the mean of the ``repeats`` self-BLEU values and
+    their standard deviation over sqrt(``repeats``)."""
+    repeats = validation.integer(repeats, "repeats", minimum=2)
+    rng = validation.generator(rng)
+    values = np.array([self_bleu(segments(ids, length, number, rng)) for _ in range(repeats)])
+    return float(values.mean()), float(values.std(ddof=1) / np.sqrt(repeats))
 
 
 # --- closed forms for one resampling ---------------------------------------------------------
@@ -194,6 +214,7 @@ class Measures(NamedTuple):
     perplexity: float     # of the generation's model on the held-out real text
     hapaxes: int          # types seen exactly once
     self_bleu: float | None
+    self_bleu_se: float | None   # its standard error, over independent draws of the segments
 
 
 class History(NamedTuple):
@@ -209,32 +230,38 @@ class History(NamedTuple):
     self_bleu: np.ndarray | None
     rank_counts: tuple        # counts(text_n), one array per generation
     texts: tuple              # the token streams 𝒯_0 (real training text), 𝒯_1, ...
+    self_bleu_se: np.ndarray | None = None   # standard error of each self-BLEU (over independent segment draws)
 
 
 def measure(text, model: ngram.Model, held_out, rng, window: int = 500, bleu_segments: int = 0,
-            bleu_length: int = 20) -> Measures:
+            bleu_length: int = 20, bleu_repeats: int = 5) -> Measures:
     """Every metric of ``text`` and the perplexity of ``model`` on ``held_out``.
 
-    Self-BLEU is computed only when ``bleu_segments`` > 0 (it is the slow one).
+    Self-BLEU (and its standard error, from ``bleu_repeats`` independent draws of
+    ``bleu_segments`` segments) is computed only when ``bleu_segments`` > 0 (it is the slow
+    one); ``rng`` draws only its segments.
     """
     model, rng = ngram.fitted(model), validation.generator(rng)
     bleu_segments = validation.integer(bleu_segments, "bleu_segments", minimum=0)
     c = counts(text)
-    bleu = self_bleu(segments(text, bleu_length, bleu_segments, rng)) if bleu_segments else None
+    bleu = bleu_se = None
+    if bleu_segments:
+        bleu, bleu_se = self_bleu_with_error(text, bleu_length, bleu_segments, bleu_repeats, rng)
     return Measures(int(np.count_nonzero(c)), tuple(distinct_n(text, n) for n in (1, 2, 3)), mattr(text, window),
-                    entropy(text), ngram.perplexity(model, held_out), int(np.sum(c == 1)), bleu)
+                    entropy(text), ngram.perplexity(model, held_out), int(np.sum(c == 1)), bleu, bleu_se)
 
 
 def synthetic_text(model: ngram.Model, train, size: int, rng, n_sequences: int = 1000, temperature: float = 1.0,
-                   top_k: int | None = None) -> np.ndarray:
+                   top_k: int | None = None, candidates_only: bool = False) -> np.ndarray:
     """A text of about ``size`` tokens from ``model``: ``n_sequences`` sequences started at random
-    paragraph starts of its training text ``train``, each closed by a paragraph mark."""
+    paragraph starts of its training text ``train``, each closed by a paragraph mark.
+    ``temperature``, ``top_k`` and ``candidates_only`` as in :func:`collapse_lib.ngram.sample`."""
     model = ngram.fitted(model)
     n_sequences = validation.integer(n_sequences, "n_sequences", minimum=1)
     size = validation.integer(size, "size", minimum=1)
     length = max(size // n_sequences - 1, 1)
     contexts = ngram.paragraph_contexts(train, model.order, n_sequences, rng)
-    tokens = ngram.sample(model, n_sequences, length, rng, contexts, temperature, top_k)
+    tokens = ngram.sample(model, n_sequences, length, rng, contexts, temperature, top_k, candidates_only)
     return np.concatenate([tokens, np.zeros((n_sequences, 1), dtype=np.int64)], axis=1).ravel()
 
 
@@ -247,18 +274,22 @@ def _real_block(real: np.ndarray, size: int, rng: np.random.Generator) -> np.nda
 
 def run(data: corpus.Corpus, order: int = 2, generations: int = 10, strategy: str = "replace",
         fraction: float = 0.1, temperature: float = 1.0, top_k: int | None = None, n_sequences: int = 1000,
-        rng=0, bleu_segments: int = 0) -> History:
+        rng=0, bleu_segments: int = 0, candidates_only: bool = False) -> History:
     """The generational experiment on real text.
 
     Generation 0 is the real training text 𝒯_0 (M tokens) and the model P_1 fitted on it. Generation
     n >= 1 samples a text 𝒯_n of the same size from P_n and fits P_(n+1) on
 
     - ``"replace"``: 𝒯_n;
-    - ``"mix"``: K = round(f M) consecutive real tokens (a fresh random block) and the
-      first M - K tokens of 𝒯_n;
+    - ``"mix"``: K = round(f M) consecutive tokens of the real training text 𝒯_0, a block
+      drawn anew at a random start every generation (no new real text: the same 𝒯_0), and
+      the first M - K tokens of 𝒯_n;
     - ``"accumulate"``: 𝒯_0, 𝒯_1, ..., 𝒯_n (the training text grows by M per generation).
 
     Row n: the diversity metrics of 𝒯_n and the perplexity of P_(n+1) on the held-out text.
+    Decoding (``temperature``, ``top_k``, ``candidates_only``) as in :func:`collapse_lib.ngram.sample`.
+    Self-BLEU's segments come from a generator of their own (spawned from ``rng``), so asking
+    for self-BLEU does not change any other number of the run.
     """
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}.")
@@ -272,14 +303,15 @@ def run(data: corpus.Corpus, order: int = 2, generations: int = 10, strategy: st
     n_sequences = validation.integer(n_sequences, "n_sequences", minimum=1)
     bleu_segments = validation.integer(bleu_segments, "bleu_segments", minimum=0)
     rng = validation.generator(rng)
+    bleu_rng = rng.spawn(1)[0]  # a stream of its own: the experiment's draws do not depend on bleu_segments
     real, held_out, size = data.train, data.held_out, len(data.vocabulary)
     n_real = real.size
     texts, rows = [real], []
     training = real
     model = ngram.fit(training, order, size)
-    rows.append(measure(real, model, held_out, rng, bleu_segments=bleu_segments))
+    rows.append(measure(real, model, held_out, bleu_rng, bleu_segments=bleu_segments))
     for _ in range(generations):
-        text = synthetic_text(model, training, n_real, rng, n_sequences, temperature, top_k)
+        text = synthetic_text(model, training, n_real, rng, n_sequences, temperature, top_k, candidates_only)
         if strategy == "replace":
             training = text
         elif strategy == "mix":
@@ -290,9 +322,41 @@ def run(data: corpus.Corpus, order: int = 2, generations: int = 10, strategy: st
             training = np.concatenate([training, text])
         model = ngram.fit(training, order, size)
         texts.append(text)
-        rows.append(measure(text, model, held_out, rng, bleu_segments=bleu_segments))
+        rows.append(measure(text, model, held_out, bleu_rng, bleu_segments=bleu_segments))
     bleu = np.array([r.self_bleu for r in rows]) if bleu_segments else None
+    bleu_se = np.array([r.self_bleu_se for r in rows]) if bleu_segments else None
     return History(np.arange(generations + 1), np.array([r.types for r in rows]),
                    np.array([r.distinct for r in rows]), np.array([r.mattr for r in rows]),
                    np.array([r.entropy for r in rows]), np.array([r.perplexity for r in rows]),
-                   np.array([r.hapaxes for r in rows]), bleu, tuple(counts(t) for t in texts), tuple(texts))
+                   np.array([r.hapaxes for r in rows]), bleu, tuple(counts(t) for t in texts), tuple(texts),
+                   bleu_se)
+
+
+def perplexity_rise_split(before: ngram.Model, after: ngram.Model, held_out, floor: float = 1e-4) -> tuple:
+    """The rise of the log-perplexity on ``held_out`` from model ``before`` to model ``after``, split.
+
+    Returns ``(total, lost)`` in nats per held-out token: ``total`` is
+    log perplexity(after) - log perplexity(before) = (1/M_out) sum_i [log q_before(w_i) - log q_after(w_i)]
+    (q the floored probabilities of :func:`collapse_lib.ngram.perplexity`, M_out tokens), and
+    ``lost`` the part of that sum over the held-out tokens whose word ``after`` has lost (unigram
+    probability 0 under ``after``, positive under ``before``). ``lost / total`` is the share of the
+    rise due to lost words; the rest comes from the words that survive but are predicted worse.
+    """
+    before, after = ngram.fitted(before), ngram.fitted(after)
+    if before.vocabulary_size != after.vocabulary_size:
+        raise ValueError("before and after must share one vocabulary (the same vocabulary_size).")
+    floor = validation.probability(floor, "floor")
+    if floor == 0.0:
+        raise ValueError("floor must be strictly positive: a lost word would make the perplexity infinite.")
+    ids = ids_array(held_out, "held_out", after.vocabulary_size)
+
+    def log_q(model):
+        p = ngram.probability(model, ngram.stream_histories(model, ids), ids)
+        return np.log((1.0 - floor) * p + floor / model.vocabulary_size)
+
+    def unigram(model):
+        return ngram.probability(model, ngram.stream_histories(model, ids), ids, up_to=1)
+
+    difference = log_q(before) - log_q(after)
+    lost = (unigram(after) == 0) & (unigram(before) > 0)
+    return float(difference.mean()), float(difference[lost].sum() / ids.size)

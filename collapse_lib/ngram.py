@@ -26,6 +26,11 @@ Decoding with a temperature ``T`` or top-``k`` (:func:`sample` with ``temperatur
 history that occurs in the training text, weighted by the model's probability p(w | h).
 They keep the ``k`` most probable and sample proportionally to p^(1/T). The smoothing mass
 of unseen continuations is dropped, as truncated decoding does; ``top_k=1`` is greedy decoding.
+Any ``T != 1`` or ``top_k`` switches to this candidates-only sampler; ``candidates_only=True``
+switches to it at ``T = 1`` without truncation, the control that separates the effect of the
+switch (no unseen continuation can be drawn) from that of the temperature. ``T > 1`` flattens
+the law over the candidates (p^(1/T) moves mass from frequent to rare candidates) but still
+never draws an unseen continuation.
 """
 
 from __future__ import annotations
@@ -370,12 +375,14 @@ def _draw_decoded(model: Model, tables: tuple, history: np.ndarray, rng: np.rand
 
 
 def sample(model: Model, n_sequences: int, length: int, rng=0, contexts=None, temperature: float = 1.0,
-           top_k: int | None = None) -> np.ndarray:
+           top_k: int | None = None, candidates_only: bool = False) -> np.ndarray:
     """Sample ``n_sequences`` sequences of ``length`` tokens at once, shape (n_sequences, length).
 
     ``contexts`` (n_sequences, order - 1) start each sequence (default: paragraph marks).
-    With ``temperature == 1`` and ``top_k is None`` the law is the model's p(w | h) exactly;
-    otherwise tokens are decoded from the candidates (module doc).
+    With ``temperature == 1``, ``top_k is None`` and ``candidates_only`` false the law is the
+    model's p(w | h) exactly; otherwise tokens are decoded from the candidates (module doc):
+    at ``temperature == 1`` without top-k, p(w | h) restricted to the tokens seen after the
+    longest known context and renormalised.
     """
     model = fitted(model)
     n_sequences = validation.integer(n_sequences, "n_sequences", minimum=1)
@@ -386,7 +393,9 @@ def sample(model: Model, n_sequences: int, length: int, rng=0, contexts=None, te
     if history.shape[0] != n_sequences:
         raise ValueError(f"contexts must have one row per sequence ({n_sequences}), got {history.shape[0]}.")
     temperature = validation.positive_real(temperature, "temperature")
-    decode = temperature != 1.0 or top_k is not None
+    if not isinstance(candidates_only, (bool, np.bool_)):
+        raise ValueError(f"candidates_only must be True or False, got {candidates_only!r}.")
+    decode = bool(candidates_only) or temperature != 1.0 or top_k is not None
     tables = candidates(model, temperature, top_k) if decode else None
     out = np.empty((length, n_sequences), dtype=np.int64)  # one contiguous row per step
     for step in range(length):

@@ -240,6 +240,9 @@ GOOD_FOR: dict[str, dict[str, object]] = {
     "lexical.distinct_n": {"n": 2},
     "lexical.loss_probability": {"count": 2, "total": 10, "draws": 10},
     "lexical.self_bleu": {"pieces": [[1, 2, 3], [2, 3, 4], [1, 2, 4]]},
+    "lexical.self_bleu_scores": {"pieces": [[1, 2, 3], [2, 3, 4], [1, 2, 4]]},
+    "lexical.self_bleu_with_error": {"length": 5, "number": 3, "repeats": 2},
+    "lexical.perplexity_rise_split": {"before": "SMALL_MODEL", "after": "SMALL_MODEL"},
     **{f"lexical.{name}": {"token_counts": [3, 1, 0, 2], "draws": 5} for name in (
         "surviving_types", "surviving_types_variance")},
     **{f"lexical_symbolic.{name}": {"classes": {1: 3, 2: 1}, "draws": 4} for name in ("expected_types",
@@ -261,7 +264,8 @@ ALLOWED = {("phenomenon_widgets", "compute_sources", "size"): [INF], ("validatio
            ("regression", "test_errors", "weights"): [[0.5, 0.6]],
            **{("language_model", name, "probabilities"): [[1.0]] for name in (
                "collapse_probability", "collapse_probability_bounds", "expected_collapse_time_bounds",
-               "fixation_by", "collapse_token_probability", "expected_collapse_time")}}
+               "fixation_by", "collapse_token_probability", "expected_collapse_time",
+               "expected_collapse_time_series")}}
 """Values a table calls bad that one function documents as meaningful (infinitely many points, one size,
 a point-mass law)."""
 

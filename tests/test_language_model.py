@@ -83,6 +83,10 @@ def test_gradient_descent_with_an_unseen_next_token_has_the_one_over_t_rate():
     assert lm.softmax(fit.weights)[0, 0] == pytest.approx(predicted, rel=0.05)
 
 
+def test_one_hot():
+    np.testing.assert_array_equal(lm.one_hot([2, 0], 3), [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+
+
 def test_frequencies_and_counts():
     counts = lm.fit_counts([0, 0, 1, 0], [1, 1, 0, 2], 3, 3)
     np.testing.assert_array_equal(counts, [[0, 2, 1], [1, 0, 0], [0, 0, 0]])
@@ -207,6 +211,55 @@ def test_bounds_contain_the_exact_values(p, n):
     # E[tau] is also the sum of the exact survival function
     tail = 1 - lm.collapse_probability(p, n, 4000)
     assert lm.expected_collapse_time(p, n) == pytest.approx(tail.sum(), rel=1e-6)
+
+
+@pytest.mark.parametrize(("p", "n"), [(P3, 8), (P6, 5), (np.full(3, 1 / 3), 6), (np.array([0.9, 0.1]), 30)])
+def test_series_expected_collapse_time_is_the_linear_system(p, n):
+    """E[T] as sum_j P(T > j) (item 2 of the theorem) equals the absorption time of the discrete chain."""
+    assert lm.expected_collapse_time_series(p, n, tolerance=1e-12) == pytest.approx(
+        lm.expected_collapse_time(p, n), rel=1e-9)
+    assert lm.expected_collapse_time_series(np.array([0.0, 1.0]), n) == 0.0
+    assert lm.expected_collapse_time_series(p, 1) == 1.0
+
+
+def _zipf_with_collision(vocabulary, collision):
+    from scipy import optimize
+
+    exponent = optimize.brentq(lambda e: discrete.zipf(vocabulary, e) @ discrete.zipf(vocabulary, e) - collision,
+                               0.5, 3.0)
+    return discrete.zipf(vocabulary, exponent)
+
+
+@pytest.mark.statistical
+def test_exact_expected_collapse_time_of_the_chapter_setting():
+    """The chapter's setting: V = 600, C_0 = 0.1, M = 20. The exact E[T] (about 36.1) lies between the
+    bounds (19.0 and 63.8) and matches the mean collapse time of simulated chains."""
+    p = _zipf_with_collision(600, 0.1)
+    exact = lm.expected_collapse_time_series(p, 20)
+    low, up = lm.expected_collapse_time_bounds(p, 20)
+    assert low < exact < up
+    assert exact == pytest.approx(36.135, abs=0.01)
+    run = lm.simulate_fully_synthetic(p, 20, 400, n_chains=1000, rng=rng(110))
+    assert np.all(run.largest[-1] == 1.0)
+    assert_within(np.argmax(run.largest == 1.0, axis=0).astype(float), exact)
+
+
+def test_partial_closed_form_has_a_plus_sign():
+    """Theorem 2 of arXiv v1 prints the geometric term with a minus sign; the recursion gives a plus.
+    Both forms solve the linear recursion (fixed point + c lambda^n, any c), but only the + form
+    starts at Cbar_1; the - form would make Cbar_n decrease, which the simulations exclude."""
+    lam = lms.a**2 * (1 - 1 / lms.n)
+    plus = 1 - (1 - lms.S1) / (1 - lam) * ((1 - lms.a**2) + lms.a**2 / lms.n * lam ** (lms.m - 1))
+    minus = 1 - (1 - lms.S1) / (1 - lam) * ((1 - lms.a**2) - lms.a**2 / lms.n * lam ** (lms.m - 1))
+    assert sp.simplify(plus - lms.collision_partial_factored()) == 0
+    for form, starts_right in ((plus, True), (minus, False)):
+        for m in range(2, 6):  # a rational identity in (alpha, M, Cbar_1) for each generation
+            residual = sp.simplify(form.subs(lms.m, m) - lms.collision_step_partial(form.subs(lms.m, m - 1), lms.S1))
+            assert residual == 0
+        assert (sp.simplify(form.subs(lms.m, 1) - lms.S1) == 0) is starts_right
+    point = {lms.a: sp.Rational(1, 2), lms.n: 10, lms.S1: sp.Rational(1, 5)}
+    assert plus.subs(point).subs(lms.m, 2) > plus.subs(point).subs(lms.m, 1)
+    assert minus.subs(point).subs(lms.m, 2) < minus.subs(point).subs(lms.m, 1)
 
 
 def test_fully_synthetic_is_the_discrete_chapter_heterozygosity():

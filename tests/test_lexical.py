@@ -263,6 +263,134 @@ def test_experiment_is_reproducible_and_shaped(austen):
     assert abs(first.texts[1].size - austen.train.size) <= 1000
 
 
+# --- the corrections of the reader's second pass (issue 20) ----------------------------------------
+
+
+@pytest.mark.statistical
+def test_candidates_only_law_chi_square():
+    """At tau = 1 the candidates-only sampler draws p(w | h) restricted to the tokens seen after
+    the longest known context, renormalised: the back-off mass is dropped."""
+    model, context, observed = _chi_square_of_sampler(3, 1240, candidates_only=True)
+    p = ngram.probability(model, np.tile(context, (5, 1)), np.arange(5))
+    weights = np.zeros(5)
+    weights[[3, 4]] = p[[3, 4]]  # context (1, 2) was followed by 3 and 4 only
+    expected = weights / weights.sum() * observed.sum()
+    assert observed[[0, 1, 2]].sum() == 0
+    statistic = np.sum((observed[[3, 4]] - expected[[3, 4]]) ** 2 / expected[[3, 4]])
+    assert scipy_stats.chi2.sf(statistic, 1) > 1e-6
+
+
+def test_candidates_only_writes_no_unseen_bigram(austen):
+    """Without the back-off mass a bigram sampler can only write bigrams of its training text."""
+    size = len(austen.vocabulary)
+    model = ngram.fit(austen.train, 2, size)
+    contexts = ngram.paragraph_contexts(austen.train, 2, 300, rng(1241))
+    tokens = ngram.sample(model, 300, 50, rng(1242), contexts, candidates_only=True)
+    written = np.concatenate([contexts, tokens], axis=1)
+    pairs = np.unique((written[:, :-1] * size + written[:, 1:]).ravel())
+    seen = np.unique(np.concatenate([[0], austen.train[:-1]]) * size + austen.train)
+    assert np.all(np.isin(pairs, seen))
+    # the model's own sampler does write unseen bigrams, through the lower order
+    free = ngram.sample(model, 300, 50, rng(1243), contexts)
+    written = np.concatenate([contexts, free], axis=1)
+    assert not np.all(np.isin(np.unique((written[:, :-1] * size + written[:, 1:]).ravel()), seen))
+
+
+def _first_generation(austen, key, repeats, **decoding):
+    """distinct-2 of T_1 over ``repeats`` independent runs: (mean, standard error)."""
+    generator = rng(key)
+    values = [lexical.run(austen, order=2, generations=1, rng=generator, **decoding).distinct[1, 1]
+              for _ in range(repeats)]
+    return np.mean(values), np.std(values, ddof=1) / np.sqrt(repeats)
+
+
+@pytest.mark.statistical
+def test_smoothing_not_the_model_family_raises_distinct_2(austen):
+    """The chapter's measurement: the bigram model sampled with its back-off mass raises distinct-2
+    at generation 1 (about 0.38 against 0.37 for the real text); the same model without it
+    (candidates only, tau = 1) lowers it (about 0.26)."""
+    real = lexical.distinct_n(austen.train, 2)
+    with_smoothing, se_with = _first_generation(austen, 1250, 4)
+    without, se_without = _first_generation(austen, 1251, 4, candidates_only=True)
+    assert with_smoothing - real > TOLERANCE * se_with
+    assert real - without > TOLERANCE * se_without
+    assert abs(without - 0.26) < 0.02 + TOLERANCE * se_without  # the number the chapter prints
+
+
+@pytest.mark.statistical
+def test_most_of_the_temperature_drop_is_the_switch(austen):
+    """At tau = 0.85 most of the fall of distinct-2 at generation 1 comes from the switch to the
+    candidates-only sampler (about three quarters), not from the temperature."""
+    generator = rng(1260)
+    shares = []
+    for _ in range(3):
+        seed = int(generator.integers(2**31))
+        model, control, cooled = (lexical.run(austen, order=2, generations=1, rng=seed, **options).distinct[1, 1]
+                                  for options in ({}, {"candidates_only": True}, {"temperature": 0.85}))
+        shares.append((model - control) / (model - cooled))
+    mean, se = np.mean(shares), np.std(shares, ddof=1) / np.sqrt(len(shares))
+    assert 0.5 + TOLERANCE * se < mean < 1 - TOLERANCE * se
+    assert abs(mean - 0.75) < 0.05 + TOLERANCE * se
+
+
+def test_perplexity_rise_split_by_hand():
+    """Two unigram models: word 3 lost. The split adds up, and the lost part is word 3's tokens."""
+    before = ngram.fit(np.array([1, 2, 3, 1, 0]), 1, 4)
+    after = ngram.fit(np.array([1, 2, 1, 1, 0]), 1, 4)
+    held = np.array([1, 3, 2, 0])
+    eps = 1e-4
+    q = lambda p: (1 - eps) * p + eps / 4  # noqa: E731
+    before_p = np.array([1, 1, 1, 1]) / 5 * np.array([1, 2, 1, 1])  # p(0), p(1), p(2), p(3)
+    after_p = np.array([1, 3, 1, 0]) / 5
+    difference = np.log(q(before_p[held])) - np.log(q(after_p[held]))
+    total, lost = lexical.perplexity_rise_split(before, after, held, eps)
+    assert total == pytest.approx(difference.mean())
+    assert total == pytest.approx(np.log(ngram.perplexity(after, held, eps) / ngram.perplexity(before, held, eps)))
+    assert lost == pytest.approx(difference[1] / 4)
+
+
+@pytest.mark.statistical
+def test_lost_words_are_a_quarter_of_the_perplexity_rise(austen):
+    """Under replace, the held-out tokens whose word is lost by generation 10 make about a quarter
+    of the rise of the log-perplexity, not most of it."""
+    size = len(austen.vocabulary)
+    before = ngram.fit(austen.train, 2, size)
+    generator = rng(1270)
+    shares = []
+    for _ in range(3):
+        history = lexical.run(austen, order=2, generations=10, rng=generator)
+        total, lost = lexical.perplexity_rise_split(before, ngram.fit(history.texts[10], 2, size), austen.held_out)
+        assert total == pytest.approx(np.log(history.perplexity[10] / history.perplexity[0]))
+        shares.append(lost / total)
+    mean, se = np.mean(shares), np.std(shares, ddof=1) / np.sqrt(len(shares))
+    assert mean + TOLERANCE * se < 0.5
+    assert abs(mean - 0.27) < 0.05 + TOLERANCE * se
+
+
+def test_self_bleu_does_not_change_the_experiment(austen):
+    """Self-BLEU draws its segments from a generator of its own: the run is the same with or without it."""
+    plain = lexical.run(austen, order=2, generations=2, rng=7)
+    scored = lexical.run(austen, order=2, generations=2, rng=7, bleu_segments=10)
+    assert all(np.array_equal(a, b) for a, b in zip(plain.texts, scored.texts))
+    assert np.array_equal(plain.perplexity, scored.perplexity)
+    assert scored.self_bleu.shape == scored.self_bleu_se.shape == (3,) and np.all(scored.self_bleu_se > 0)
+
+
+@pytest.mark.statistical
+def test_self_bleu_standard_error_matches_its_spread(austen):
+    """The standard error reported with self-BLEU matches the spread of self-BLEU over fresh draws
+    of the segments (the log of the ratio of the two variances, within 5 of its standard deviations)."""
+    generator = rng(1280)
+    draws = [lexical.self_bleu_with_error(austen.train, 20, 20, 5, generator) for _ in range(16)]
+    values, errors = np.array(draws).T
+    ratio = np.var(values, ddof=1) / np.mean(errors**2)
+    assert abs(np.log(ratio)) < TOLERANCE * np.sqrt(2 / 15 + 2 / (4 * 16))
+    # the naive error of the per-segment scores understates the spread: they are not independent
+    naive = np.mean([np.std(s, ddof=1) / np.sqrt(s.size) for s in
+                     (lexical.self_bleu_scores(lexical.segments(austen.train, 20, 20, generator)) for _ in range(8))])
+    assert naive < np.sqrt(np.mean(errors**2)) * np.sqrt(5)
+
+
 # --- bad input ------------------------------------------------------------------------------------
 
 

@@ -218,6 +218,40 @@ def test_two_sample_test_catches_a_wrong_law():
 # --- bad input ---------------------------------------------------------------------------------
 
 
+def test_mix_sits_above_accumulate_at_the_widget_default():
+    """d = 10, M_0 = 40, f = 1/2: each block fit costs d/(K - d - 1) = 10/9 against 10/29 for a full
+    fit, so mix's limit is (10/9)/2 / (3/4) / (10/29) = 58/27 fits, above pi^2/6; from M_0 = 100 below."""
+    unit = R.one_fit_error(10, 40, 1.0)
+    assert unit == pytest.approx(10 / 29)
+    assert R.mix_fixed_point(10, 40, 0.5, 1.0) / unit == pytest.approx(58 / 27)
+    assert 58 / 27 > np.pi**2 / 6
+    assert R.mix_fixed_point(10, 60, 0.5, 1.0) / R.one_fit_error(10, 60, 1.0) > np.pi**2 / 6
+    assert R.mix_fixed_point(10, 100, 0.5, 1.0) / R.one_fit_error(10, 100, 1.0) < np.pi**2 / 6
+
+
+def test_averaged_mix_never_beats_all_real_data():
+    """In the averaged-fits model the grid's best fraction is 0.85, but no fraction beats f = 1 (one fit
+    on the M_0 real points), which the model cannot reach: the optimum below one is an artefact."""
+    grid = np.round(np.arange(0.1, 0.91, 0.05), 2)
+    values = np.array([R.mix_fixed_point(5, 100, f, 1.0) for f in grid])
+    assert grid[np.argmin(values)] == pytest.approx(0.85)
+    assert values.min() > R.one_fit_error(5, 100, 1.0)
+
+
+@pytest.mark.statistical
+def test_pooled_mix_is_best_with_all_real_data():
+    """The pooled least-squares fit's stationary error falls with f (5 standard errors between
+    f = 0.5, 0.7 and 0.9), stays above one real fit, and at f = 0.9 is below the averaged model's x*."""
+    generator = rng(2100)
+    estimates = [stats.mean(R.simulate_mix_pooled(30, 4000, 100, np.eye(5), 1.0, fraction=f,
+                                                  rng=generator).errors[30]) for f in (0.5, 0.7, 0.9)]
+    for a, b in zip(estimates, estimates[1:]):
+        assert a.value - b.value > TOLERANCE * np.hypot(a.se, b.se)
+    last = estimates[-1]
+    assert last.value > R.one_fit_error(5, 100, 1.0) - TOLERANCE * last.se
+    assert R.mix_fixed_point(5, 100, 0.9, 1.0) - last.value > TOLERANCE * last.se
+
+
 @pytest.mark.parametrize("call,match", [
     (lambda: R.inverse_wishart_mean(4, COV), "at least d \\+ 2"),
     (lambda: R.replace_error(3, 3, 4, 1.0), "at least d \\+ 2"),
