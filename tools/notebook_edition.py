@@ -61,6 +61,9 @@ NOTEBOOKS = "notebooks"
 HIDDEN_TESTS = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.M | re.S)
 SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+PAGE_ONLY, NOTEBOOK_ONLY = "page-only", "notebook-only"
+"""Classes of a ``{div}`` whose text is only for the site (how its widgets work without a kernel)
+or only for the notebooks; ``_static/book.css`` hides ``notebook-only`` on the site."""
 KEPT_METADATA = ("tags", "nbgrader")
 
 # ---- text --------------------------------------------------------------------------------------------
@@ -174,6 +177,14 @@ class Translator:
         if isinstance(node, (nodes.Inline, nodes.TextElement)) and not isinstance(node, nodes.Structural):
             text = self.inline(node)
             return [text] if text.strip() else []
+        return self.blocks(node)
+
+    def block_container(self, node) -> list:
+        """A code cell, or a ``{div}``: ``page-only`` text is dropped here, ``notebook-only`` text kept."""
+        if node.get("nb_element") == "cell_code":
+            return [self.code_cell(node)]
+        if PAGE_ONLY in node.get("classes", []):
+            return []
         return self.blocks(node)
 
     def block_section(self, node) -> list:
