@@ -22,6 +22,7 @@ benchmark); :func:`render_once` redraws a figure from scratch (the precomputed f
 from __future__ import annotations
 
 import io
+import math
 import os
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -30,6 +31,10 @@ import numpy as np
 from matplotlib import ticker
 from matplotlib.collections import LineCollection
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+try:
+    from matplotlib.ft2font import RenderMode
+except ImportError:  # an older matplotlib: widget figures use the plain Agg canvas (_text_cache_supported)
+    RenderMode = None
 from matplotlib.font_manager import fontManager, get_font
 from matplotlib.figure import Figure
 
@@ -137,20 +142,55 @@ def estimator_control():
 TEXT_CACHE = 4096
 """At most this many font metrics and text layouts kept by a widget figure's renderer."""
 
+GLYPH_CACHE = 8192
+"""At most this many rendered glyph bitmaps kept by a widget figure's renderer (a few MB)."""
+
 
 class _TextCachingRenderer(RendererAgg):
     """An Agg renderer that remembers the font metrics and glyph layouts of the texts it drew.
 
     Text is the largest part of a widget's redraw (tick labels, titles, legends), and
     matplotlib lays out every string again at every draw: FreeType shaping, font lookup,
-    font tables. The same strings come back at every slider move, so the renderer keeps
-    their layouts; the glyphs are still rendered each time, so the pixels are the same
-    (``tests/test_widget_rendering.py``).
+    font tables, then FreeType renders every glyph. The same strings come back at every
+    slider move, so the renderer keeps their layouts and the rendered glyph bitmaps (by
+    the glyph's sub-pixel offset, so that the pixels are the same:
+    ``tests/test_widget_rendering.py`` compares them with plain Agg's).
     """
 
     def __init__(self, width, height, dpi):
         super().__init__(width, height, dpi)
-        self._heights, self._layouts = {}, {}
+        self._heights, self._layouts, self._glyphs = {}, {}, {}
+
+    def _draw_text_glyphs_and_boxes(self, gc, x, y, angle, glyphs, boxes):
+        # the loop of RendererAgg._draw_text_glyphs_and_boxes (matplotlib 3.11), with each glyph's
+        # bitmap remembered: FreeType renders a glyph at a whole-pixel offset as the same bitmap
+        # moved, so the key holds the offset's fraction (1/64 px) and the bitmap is placed by the rest
+        cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+        flags = get_hinting_flag()
+        mode = RenderMode.NORMAL if gc.get_antialiased() else RenderMode.MONO
+        height = int(self.height)
+        for font, size, glyph_index, slant, extend, dx, dy in glyphs:  # dy is upwards
+            tx = round(0x40 * (x + dx * cos - dy * sin))
+            ty = round(0x40 * (self.height - y + dx * sin + dy * cos))  # FreeType's y is upwards
+            key = (font, size, self.dpi, glyph_index, slant, extend, angle, tx & 0x3F, ty & 0x3F, flags, mode)
+            cached = self._glyphs.get(key)
+            if cached is None:
+                if len(self._glyphs) > GLYPH_CACHE:
+                    self._glyphs.clear()
+                font.set_size(size, self.dpi)
+                font._set_transform((0x10000 * np.array([[cos, -sin], [sin, cos]])
+                                     @ [[extend, extend * slant], [0, 1]]).round().astype(int),
+                                    [tx & 0x3F, ty & 0x3F])
+                bitmap = font._render_glyph(glyph_index, flags, mode)
+                buffer = np.array(bitmap.buffer)  # a copy: the glyph slot is reused by the next render
+                if mode is not RenderMode.NORMAL:
+                    buffer *= 0xff
+                cached = self._glyphs[key] = (buffer, bitmap.left, bitmap.top)
+            buffer, left, top = cached
+            # draw_text_image's y is downwards & the bitmap bottom side
+            self._renderer.draw_text_image(buffer, left + (tx >> 6), height - (top + (ty >> 6)) + buffer.shape[0],
+                                           0, gc)
+        super()._draw_text_glyphs_and_boxes(gc, x, y, angle, (), boxes)
 
     def _get_font_height_metrics(self, prop):
         # the hook Text._get_layout asks of a renderer; the same sums as its own fallback (matplotlib 3.11)
@@ -210,7 +250,8 @@ def _text_cache_supported() -> bool:
     from matplotlib.ft2font import FT2Font
 
     return (hasattr(RendererAgg, "_prepare_font") and hasattr(RendererAgg, "_draw_text_glyphs_and_boxes")
-            and hasattr(fontManager, "_find_fonts_by_props") and hasattr(FT2Font, "_layout"))
+            and hasattr(fontManager, "_find_fonts_by_props") and hasattr(FT2Font, "_layout")
+            and hasattr(FT2Font, "_render_glyph") and hasattr(FT2Font, "_set_transform") and RenderMode is not None)
 
 
 def new_figure(figsize=(9, 4)) -> Figure:
