@@ -275,6 +275,10 @@ class _RecyclingFigure(Figure):
     given back to each axis whose tick parameters (``tick_params``, ``grid``) came out the
     same, so that the drawing is that of a fresh figure (``tests/test_widget_rendering.py``
     compares the pixels after other settings with those of a fresh draw, for every widget).
+
+    Only ``subplots`` without shared axes is recycled: a draw that makes any other Axes
+    (``add_subplot``, ``add_axes``, ``twinx``, a colorbar, shared axes) gets a fully cleared
+    figure at its next redraw, as :func:`render_once` gives.
     """
 
     def __init__(self, *args, **kwargs):
@@ -284,6 +288,8 @@ class _RecyclingFigure(Figure):
         self._fresh_tick_kw = {}   # axis -> (major, minor) tick parameters of a new Axes
 
     def subplots(self, nrows=1, ncols=1, **kwargs):
+        if kwargs.get("sharex") or kwargs.get("sharey"):
+            return super().subplots(nrows, ncols, **kwargs)  # not kept: the next redraw starts afresh
         key = repr((nrows, ncols, sorted(kwargs.items())))
         if key in self._kept and key not in self._claimed:
             self._claimed.add(key)
@@ -303,6 +309,9 @@ class _RecyclingFigure(Figure):
 
     def redraw(self, draw: Callable, data) -> None:
         """``draw(self, data)`` on this figure, reusing the Axes and ticks of the last draw."""
+        kept = {id(ax) for _, axes in self._kept.values() for ax in axes}
+        if any(id(ax) not in kept for ax in self.axes):
+            self._forget()  # the last draw made Axes of its own: nothing is recycled this time
         saved = []
         for _, axes in self._kept.values():
             for ax in axes:

@@ -170,3 +170,25 @@ def test_a_live_widget_moved_shows_what_a_fresh_figure_draws():
                                                widgets.new_figure(gaussian_widgets.FIGSIZE), size=size,
                                                estimator=estimator))
         assert _close(_pixels(bytes(image.value)), expected), (size, estimator)
+
+
+def _draw_other_axes(figure, data):
+    """A draw that makes its Axes without subplots (and a twin): the live figure must not recycle them."""
+    ax = figure.add_subplot(1, 2, 1)
+    ax.plot(data.x, data.exact, label="exact")
+    ax.set_yscale("log")
+    ax.twinx().plot(data.x, data.normal / data.exact, color="C1")
+    left, right = figure.subplots(1, 2, sharey=True) if data.size > 5 else (figure.add_subplot(1, 2, 2), None)
+    left.set_title(f"M = {data.size}")
+    if right is not None:
+        right.plot(data.x, data.normal)
+
+
+def test_a_draw_with_axes_of_its_own_is_redrawn_from_a_clear_figure():
+    compute = gaussian_widgets.compute_generation_one
+    live = widgets.live_figure(gaussian_widgets.FIGSIZE)
+    for size in (3, 10, 10, 3, 3):
+        expected = _pixels(widgets.render_once(compute, _draw_other_axes, widgets.new_figure(gaussian_widgets.FIGSIZE),
+                                               size=size))
+        assert _close(_pixels(widgets.render_live(compute, _draw_other_axes, live, size=size)), expected), size
+        assert len(live.axes) == (4 if size > 5 else 3)
