@@ -303,6 +303,19 @@ class _RecyclingFigure(Figure):
         self._claimed.add(key)
         return result
 
+    def draw(self, renderer):
+        # within one draw nothing moves once it has begun (fixed margins, no layout engine), yet
+        # matplotlib places and labels each axis's ticks four or five times (for the axis, its
+        # label, the spines, the title's height): here each axis does it once per geometry and view
+        axes = [axis for ax in self.axes for axis in ax._axis_map.values()]
+        for axis in axes:
+            axis._update_ticks = _ticks_once_per_view(axis)
+        try:
+            return super().draw(renderer)
+        finally:
+            for axis in axes:
+                axis.__dict__.pop("_update_ticks", None)
+
     def _forget(self) -> None:
         clear_figure(self)
         self._kept, self._claimed, self._fresh_tick_kw = {}, set(), {}
@@ -347,6 +360,23 @@ class _RecyclingFigure(Figure):
             if axis in self._fresh_tick_kw and (axis._major_tick_kw, axis._minor_tick_kw) != tick_kw:
                 axis.reset_ticks()
         self.stale = True
+
+
+def _ticks_once_per_view(axis) -> Callable:
+    """``axis._update_ticks`` remembering its ticks for one draw, keyed by all they depend on
+    (view and data limits, the Axes' box, scale, locators and formatters): the same list of
+    ticks, placed and labelled by the first call, for every later call of the same draw."""
+    update, memo = type(axis)._update_ticks.__get__(axis), {}
+
+    def update_ticks():
+        key = (tuple(axis.get_view_interval()), tuple(axis.get_data_interval()), axis.axes.bbox.bounds,
+               axis.get_scale(), id(axis.major.locator), id(axis.major.formatter), id(axis.minor.locator),
+               id(axis.minor.formatter))
+        if key not in memo:
+            memo[key] = update()
+        return memo[key]
+
+    return update_ticks
 
 
 def _no_op() -> None:
