@@ -4,9 +4,9 @@ Run: python3 tools/book.py bench widgets  (Agg backend, about a minute).
 For each of the book's widgets, at its default setting, the median over a few updates of:
 
 - compute: ``compute(**params)`` alone;
-- update: one live update as a new slider value causes it, ``widgets.render_once``
-  (compute + draw + PNG at ``LIVE_DPI``), wall clock and CPU time of this process
-  (CPU time is the steadier of the two on a shared machine);
+- update: one live update as a new slider value causes it, ``widgets.render_live`` on the
+  widget's own ``widgets.live_figure`` (compute + redraw in place + PNG at ``LIVE_DPI``),
+  wall clock and CPU time of this process (CPU time is the steadier of the two on a shared machine);
 - revisit: the same update for a setting seen before, whose view the live widget takes
   from its cache (``widgets.cached_compute``): draw + PNG only;
 - PNG: the size of the image sent to the browser.
@@ -14,6 +14,7 @@ For each of the book's widgets, at its default setting, the median over a few up
 
 from __future__ import annotations
 
+import functools
 import statistics
 import time
 
@@ -25,8 +26,9 @@ from timing import table
 REPEATS = 9
 
 WIDGETS = [
-    ("discrete: Zipf collapse", discrete_widgets.compute_zipf_collapse, discrete_widgets.draw_zipf_collapse,
-     discrete_widgets.FIGSIZE),
+    # stacked, as zipf_collapse_widget() draws it
+    ("discrete: Zipf collapse", discrete_widgets.compute_zipf_collapse,
+     functools.partial(discrete_widgets.draw_zipf_collapse, stacked=True), discrete_widgets.STACKED_FIGSIZE),
     ("gaussian: variance paths", gaussian_widgets.compute_variance_paths, gaussian_widgets.draw_variance_paths,
      (10, 4)),
     ("gaussian: W2 under a schedule", gaussian_widgets.compute_w2, gaussian_widgets.draw_w2, (8, 4)),
@@ -62,11 +64,11 @@ def _median_ms(function, repeats: int = REPEATS) -> tuple[float, float, object]:
 def widget_rows() -> list[list]:
     rows = []
     for name, compute, draw, figsize in WIDGETS:
-        figure = widgets.new_figure(figsize)
+        figure = widgets.live_figure(figsize)  # the figure interactive_figure() draws on
         compute_ms, _, _ = _median_ms(compute)
-        update_ms, update_cpu, png = _median_ms(lambda: widgets.render_once(compute, draw, figure))
+        update_ms, update_cpu, png = _median_ms(lambda: widgets.render_live(compute, draw, figure))
         remembered = widgets.cached_compute(compute)
-        revisit_ms, _, _ = _median_ms(lambda: widgets.render_once(remembered, draw, figure))
+        revisit_ms, _, _ = _median_ms(lambda: widgets.render_live(remembered, draw, figure))
         rows.append([name, compute_ms, update_ms, update_cpu, revisit_ms, f"{len(png) / 1000:.0f}"])
     return rows
 

@@ -15,6 +15,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+# the collapse_lib of this checkout, not whichever one the environment installed (editable installs
+# point at one checkout; a second worktree benchmarked with the same environment measured the first)
+sys.path.insert(1, str(HERE.parent))
 
 
 def main(topics: list[str]) -> int:

@@ -15,7 +15,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from collapse_lib.widgets import new_figure, render_once  # noqa: E402
+from collapse_lib.widgets import live_figure, render_live  # noqa: E402
 
 
 def best_seconds(function, repeats: int = 3) -> float:
@@ -35,12 +35,12 @@ def rate(function, items: int, repeats: int = 3) -> float:
 
 def widget_update_ms(compute, draw, figsize=(9, 4), repeats: int = 9, **params) -> float:
     """Median milliseconds of one widget update (after one warm-up update)."""
-    figure = new_figure(figsize)  # the figure the widgets themselves draw on
-    render_once(compute, draw, figure, **params)
+    figure = live_figure(figsize)  # the figure the live widgets themselves draw on
+    render_live(compute, draw, figure, **params)
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        render_once(compute, draw, figure, **params)
+        render_live(compute, draw, figure, **params)
         times.append(time.perf_counter() - start)
     return 1000 * statistics.median(times)
 

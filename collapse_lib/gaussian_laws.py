@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-from . import gaussian_symbolic, validation
+from . import validation
 
 
 def ratio_moment(p: float, sizes, estimator: str = "unbiased") -> np.ndarray:
@@ -140,10 +140,20 @@ def _inverse_sums(sizes):
     return s1, s2, (s1**2 - s2) / 2
 
 
+SERIES_COEFFICIENTS = {
+    "unbiased": {"e1": 3 / 2, "e2": 7 / 16, "e11": -1 / 8, "v2": 5 / 2, "v11": 5.0},
+    "mle": {"e1": 3 / 2, "e2": 7 / 16, "e11": -9 / 8, "v2": 5 / 2, "v11": 5.0},
+}
+"""The expansion coefficients derived by :func:`collapse_lib.gaussian_symbolic.series_coefficients`, as floats.
+
+Written out rather than derived at the first call: the derivation imports sympy and takes
+seconds, which a widget's first update (and every numeric import) must not pay; the test
+``test_series_coefficients_match_the_sympy_derivation`` checks that they are the derived ones."""
+
+
 def _series_coefficients(estimator: str) -> dict[str, float]:
-    """The sympy-derived expansion coefficients (see gaussian_symbolic.series_coefficients) as floats."""
-    exact = gaussian_symbolic.series_coefficients(validation.estimator(estimator))
-    return {key: float(value) for key, value in exact.items()}
+    """The expansion coefficients of ``estimator`` (see :data:`SERIES_COEFFICIENTS`)."""
+    return dict(SERIES_COEFFICIENTS[validation.estimator(estimator)])
 
 
 def expected_w2sq_series(sizes, sigma2: float = 1.0, estimator: str = "unbiased", order: int = 2) -> np.ndarray:

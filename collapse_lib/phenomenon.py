@@ -25,7 +25,6 @@ row i the model fitted at generation i.
 from __future__ import annotations
 
 import numpy as np
-import sympy as sp
 from scipy import special, stats
 
 from . import validation
@@ -73,6 +72,8 @@ def mixture_moments(weights, means, variances) -> tuple[float, float]:
 
 def mixture_moments_symbolic():
     """(mean, variance) of w N(m1, v1) + (1 - w) N(m2, v2), integrated by sympy from the density."""
+    import sympy as sp  # here only: importing the numeric module must not import sympy
+
     x = sp.Symbol("x", real=True)
     w = sp.Symbol("w", positive=True)
     m1, m2 = sp.symbols("m_1 m_2", real=True)
@@ -152,6 +153,8 @@ def trimmed_variance_factor(trim) -> np.ndarray:
 
 def trimmed_variance_factor_symbolic():
     """E[Z^2 | |Z| <= k] by sympy integration of the standard normal density."""
+    import sympy as sp  # here only: importing the numeric module must not import sympy
+
     z = sp.Symbol("z", real=True)
     k = sp.Symbol("k", positive=True)
     phi = sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi)

@@ -11,7 +11,6 @@ import numbers
 from collections.abc import Sequence
 
 import numpy as np
-import sympy as sp
 
 ESTIMATORS = ("unbiased", "mle")
 """Variance estimators: ``"unbiased"`` divides by M - 1, ``"mle"`` (maximum likelihood) by M."""
@@ -209,10 +208,14 @@ def positive_array(values, name: str) -> np.ndarray:
 
 
 # --- arguments of the symbolic (sympy) functions ---------------------------------------
+# sympy is imported inside these functions only: importing a numeric module (and every widget)
+# must not pay sympy's import (about a second), see tests/test_imports.py.
 
 
 def _plain_exact(value, name: str):
     """A plain Python/numpy number as an exact sympy number; other values unchanged. Rejects text and bools."""
+    import sympy as sp
+
     if isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
         raise ValueError(f"{name} must be a number or a sympy expression, got {value!r}.")
     if isinstance(value, numbers.Integral):
@@ -258,6 +261,8 @@ def symbolic_integer(value, name: str, minimum: int = 1, maximum: int | None = N
 
     Floats, even whole ones, are refused: a sample size or a count is an integer.
     """
+    import sympy as sp
+
     minimum, maximum = _limit(minimum, "minimum"), _limit(maximum, "maximum")
     if isinstance(value, float) or (isinstance(value, sp.Basic) and value.is_number and not value.is_Integer):
         raise ValueError(f"{name} must be a whole number or a sympy symbol, got {value!r}.")
@@ -277,6 +282,8 @@ beyond it use the numeric twins in :mod:`collapse_lib.gaussian_laws`."""
 
 def symbolic_sizes(sizes, name: str = "sizes", minimum: int = 2, maximum: int = SYMBOLIC_MAX_SIZE) -> list:
     """A schedule (M_0, ..., M_{n-1}) of symbols or whole numbers in [minimum, maximum], as a list."""
+    import sympy as sp
+
     if isinstance(sizes, (str, bytes, numbers.Number, sp.Basic)) or not isinstance(sizes, (Sequence, np.ndarray)):
         raise ValueError(f"{name} must be a sequence of sample sizes (symbols or whole numbers), got {sizes!r}.")
     if np.ndim(sizes) != 1 and len(sizes):

@@ -200,3 +200,13 @@ def test_book_notation_shows_psi_and_keeps_the_value():
     # higher orders are left alone, and a number stays a number
     assert gs.in_book_notation(sp.polygamma(2, gs.M)) == sp.polygamma(2, gs.M)
     assert gs.in_book_notation(3) == 3
+
+
+@pytest.mark.parametrize("estimator", ["unbiased", "mle"])
+def test_series_coefficients_match_the_sympy_derivation(estimator):
+    """gaussian_laws writes the coefficients out (no sympy at import or first call): they must be the derived ones."""
+    derived = gs.series_coefficients(estimator)
+    written = gaussian_laws.SERIES_COEFFICIENTS[estimator]
+    assert set(written) == set(derived) - {"pair_spread"}
+    for key, value in written.items():
+        assert value == float(derived[key]), key
