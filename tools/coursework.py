@@ -198,12 +198,31 @@ def strip_solutions(markdown: str, gated: bool = False) -> tuple[str, bool]:
     return text, gated
 
 
-def student_edition(chapter: Path, root: Path = ROOT) -> Path:
-    """The chapter's student notebook written by the book build (tools/notebook_edition.py)."""
-    return root / "_build" / "notebooks" / "student" / chapter.relative_to(root).with_suffix(".ipynb")
+def student_edition(chapter: Path, root: Path = ROOT, notebooks: Path | None = None) -> Path:
+    """The chapter's student notebook written by the book build (tools/notebook_edition.py).
+
+    ``notebooks`` is the folder of that edition (default ``root/_build/notebooks/student``).
+    """
+    folder = Path(notebooks) if notebooks else root / "_build" / "notebooks" / "student"
+    return folder / chapter.relative_to(root).with_suffix(".ipynb")
 
 
-def source_notebook(chapter: Path, root: Path = ROOT):
+def ensure_student_editions(chapters: list[Path], root: Path = ROOT) -> None:
+    """Write the book's notebook editions (``tools/notebook_edition.py``) unless every chapter's is up to date."""
+    def stale(chapter: Path) -> bool:
+        clean = student_edition(chapter, root)
+        return not clean.exists() or clean.stat().st_mtime < chapter.stat().st_mtime
+
+    if any(stale(chapter) for chapter in chapters):
+        print("writing the clean notebooks of the chapters (tools/notebook_edition.py; "
+              "every changed chapter is executed)", flush=True)
+        import notebook_edition
+
+        if notebook_edition.main([]) != 0:
+            raise RuntimeError("the notebook editions could not be written: see the build's output above")
+
+
+def source_notebook(chapter: Path, root: Path = ROOT, notebooks: Path | None = None):
     """The chapter as the teacher's nbgrader source notebook (an nbformat node).
 
     The student edition of the book build when it exists and is newer than the
@@ -217,7 +236,7 @@ def source_notebook(chapter: Path, root: Path = ROOT):
     import jupytext
     import nbformat
 
-    clean = student_edition(chapter, root)
+    clean = student_edition(chapter, root, notebooks)
     if clean.exists() and clean.stat().st_mtime >= chapter.stat().st_mtime:
         notebook = nbformat.read(clean, as_version=4)
     else:
@@ -365,7 +384,10 @@ RUNTIME_END = "# the book's Sphinx stack"
 
 def student_requirements(root: Path = ROOT) -> str:
     """What a student installs: binder/requirements.txt up to the book's Sphinx stack (no build, test or grading tools)."""
-    text = (root / "binder" / "requirements.txt").read_text()
+    binder = root / "binder" / "requirements.txt"
+    if not binder.exists():  # a book without a binder/ folder: its requirements as they are
+        return (root / "requirements.txt").read_text()
+    text = binder.read_text()
     if RUNTIME_END not in text:
         raise ValueError(f"binder/requirements.txt must mark the start of the Sphinx stack with {RUNTIME_END!r}")
     runtime = text[: text.index(RUNTIME_END)]
@@ -405,11 +427,14 @@ def _zip_edition(course: Path, chapters: list[Path], root: Path) -> Path:
     return archive
 
 
-def assign(names: list[str] | None = None, course: Path = COURSE, root: Path = ROOT) -> Path:
+def assign(names: list[str] | None = None, course: Path = COURSE, root: Path = ROOT,
+           notebooks: Path | None = None) -> Path:
     """Build the course folder for the chapters ``names`` (default: all with exercises); return the zip.
 
     Regenerates the source and release versions of those chapters (an earlier
-    gradebook and earlier submissions are kept). Raises ValueError for an
+    gradebook and earlier submissions are kept). The source notebooks are the
+    book's student edition (``notebooks``, default ``root/_build/notebooks/student``;
+    for this book it is written first when missing or older than a chapter). Raises ValueError for an
     unknown chapter and RuntimeError when nbgrader refuses a notebook.
     """
     import nbformat
@@ -417,6 +442,8 @@ def assign(names: list[str] | None = None, course: Path = COURSE, root: Path = R
     chapters = select(assignment_chapters(root), list(names or []))
     if not chapters:
         raise ValueError("no chapter of _toc.yml has nbgrader exercise cells")
+    if notebooks is None and Path(root).resolve() == ROOT:
+        ensure_student_editions(chapters, root)
     course = Path(course).resolve()
     course.mkdir(parents=True, exist_ok=True)
     (course / "nbgrader_config.py").write_text(CONFIG)
@@ -426,10 +453,10 @@ def assign(names: list[str] | None = None, course: Path = COURSE, root: Path = R
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
-        if not student_edition(chapter, root).exists():
-            print(f"{chapter.stem}: no clean notebook in _build/notebooks (run `tools/book.py build` first); "
-                  "its Markdown stays MyST source", file=sys.stderr)
-        nbformat.write(source_notebook(chapter, root), folder / f"{chapter.stem}.ipynb")
+        if not student_edition(chapter, root, notebooks).exists():
+            print(f"{chapter.stem}: no clean notebook (tools/notebook_edition.py); its Markdown stays MyST source",
+                  file=sys.stderr)
+        nbformat.write(source_notebook(chapter, root, notebooks), folder / f"{chapter.stem}.ipynb")
         result = grader.generate_assignment(chapter.stem, force=True, create=True)
         if not result["success"]:
             raise RuntimeError(f"nbgrader could not generate {chapter.stem}:\n{_log_tail(result)}")
