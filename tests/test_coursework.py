@@ -402,8 +402,9 @@ def test_malformed_submissions_are_reported_per_student_and_the_others_graded(ti
     assert "not a readable notebook" in problems["broken"]
     assert "identified as tiny" in problems["renamed"]
     scores = {row["student"]: float(row["score"]) for row in csv.DictReader(open(tiny_course / "scores.csv"))}
-    # raises: math was never imported, so x fails; y is still right
-    assert scores == {"good": 5, "deleted": 2, "raises": 3, "renamed": 2}
+    # raises: math was never imported, so x fails; y is still right. deleted: the test cell is the teacher's,
+    # run outside the student's notebook, so deleting it changes nothing
+    assert scores == {"good": 5, "deleted": 5, "raises": 3, "renamed": 2}
     for student in scores:
         feedback = page_text(tiny_course / "feedback" / student / "tiny" / "tiny.html")
         assert "Score" in feedback and f"{student}:" in text
@@ -412,7 +413,7 @@ def test_malformed_submissions_are_reported_per_student_and_the_others_graded(ti
             assert hidden not in feedback, (student, hidden)
     good = page_text(tiny_course / "feedback" / "good" / "tiny" / "tiny.html")
     assert "AssertionError" not in good and "NameError" not in good
-    assert "NameError: name 'x' is not defined" in page_text(tiny_course / "feedback" / "raises" / "tiny" / "tiny.html")
+    assert "x is not defined" in page_text(tiny_course / "feedback" / "raises" / "tiny" / "tiny.html")
     assert "pdf:" in text and "broken:" in text
     assert coursework.main(["grade", str(submissions), "--course", str(tiny_course)]) == 1
 
