@@ -418,6 +418,22 @@ def test_malformed_submissions_are_reported_per_student_and_the_others_graded(ti
     assert coursework.main(["grade", str(submissions), "--course", str(tiny_course)]) == 1
 
 
+def test_without_a_sandbox_grading_runs_and_warns_and_keeps_exchange_times(tiny_course, tmp_path):
+    released = nbformat.read(tiny_course / "release" / "tiny" / "tiny.ipynb", as_version=4)
+    folder = tmp_path / "inbound" / "fallback+tiny+2026-01-02 10:00:00.000000 UTC"
+    folder.mkdir(parents=True)
+    # np.int64 where the visible test asks isinstance(y, int): the answer arrives as the integer it is
+    nbformat.write(answered(released, {"ex-one-answer": "x = math.sqrt(16)",
+                                       "ex-two-answer": "import numpy as np\ny = np.int64(27)"}), folder / "tiny.ipynb")
+    found, report = coursework.grade(folder.parent, course=tiny_course, deadline="2026-01-01T00:00",
+                                     force_unsandboxed=True)
+    text = report.read_text()
+    assert "WARNING: student code runs WITHOUT a sandbox" in text
+    rows = {row["student"]: row for row in csv.DictReader(open(tiny_course / "scores.csv"))}
+    assert rows["fallback"]["score"] == "5"
+    assert rows["fallback"]["submitted_at"] == "2026-01-02T10:00:00+00:00" and rows["fallback"]["late"] == "yes"
+
+
 def test_grade_refuses_a_course_that_was_not_assigned(tmp_path):
     (tmp_path / "subs").mkdir()
     with pytest.raises(ValueError, match="assign"):

@@ -230,7 +230,11 @@ _SYMPY_NAMES: dict | None = None
 
 
 def _sympy_names() -> dict:
-    """The names srepr may use: sympy's expression, function and matrix classes (nothing that parses or runs text)."""
+    """The names srepr may use: sympy's expression, function and matrix classes and its constants.
+
+    Nothing that parses or runs text (``sympify``, ``parse_expr``, ``lambdify``)
+    is a sympy class, function class or constant, so none of them is allowed.
+    """
     global _SYMPY_NAMES
     if _SYMPY_NAMES is None:
         import sympy
@@ -241,7 +245,7 @@ def _sympy_names() -> dict:
             obj = getattr(sympy, name)
             if isinstance(obj, type) and (issubclass(obj, sympy.Basic) or issubclass(obj, sympy.MatrixBase)):
                 allowed[name] = obj
-            elif isinstance(obj, FunctionClass):
+            elif isinstance(obj, (FunctionClass, sympy.Basic)):  # functions; constants such as pi, E, I, oo
                 allowed[name] = obj
         for name in ("Symbol", "Dummy", "Integer", "Rational", "Float", "Function", "Tuple",
                      "ImmutableDenseMatrix", "MutableDenseMatrix"):

@@ -5,7 +5,7 @@ Usage (from the repository root; ``python3 tools/book.py assign|grade ...`` runs
 this inside the book's environment)::
 
     coursework.py assign [CHAPTER ...] [--course DIR]
-    coursework.py grade SUBMISSIONS [--course DIR]
+    coursework.py grade SUBMISSIONS [--course DIR] [--deadline ISO-TIME] [--workers N] [--regrade]
 
 ``assign`` builds the nbgrader course folder (default ``coursework/``)::
 
@@ -37,15 +37,20 @@ mix, searched recursively):
   (the newest timestamp of each student and chapter is graded).
 
 A notebook named after no chapter is identified by its nbgrader cell ids
-when they match exactly one chapter. Each submission is copied to
-``DIR/submitted/<student>/<chapter>/``, autograded (``DIR/autograded/``), scored
-in the gradebook, and given feedback HTML (``DIR/feedback/<student>/<chapter>/``).
-The scores go to ``DIR/scores.csv`` (one row per student and chapter) and
-``DIR/scores_by_exercise.csv``; problems (not a notebook, unreadable,
-unknown chapter, deleted test cells, cells that raised) are reported per
-student in ``DIR/grading_report.txt`` and grading goes on for the others. The
-exit status is 0 when every submission was graded without a problem, 1
-otherwise.
+when they match exactly one chapter. Grading (tools/grading.py) runs each new
+or changed submission in a bubblewrap sandbox (tools/grading_sandbox.py),
+reads the values of its answers as plain data (tools/answers.py) and runs the
+teacher's tests on them in a separate process; it records the scores in
+nbgrader's gradebook, copies each submission to ``DIR/submitted/<student>/<chapter>/``,
+writes the notebook as graded to ``DIR/autograded/`` and feedback HTML to
+``DIR/feedback/<student>/<chapter>/``. The scores of the whole class go to
+``DIR/scores.csv`` (one row per student and chapter, with the submission time
+and a late flag) and ``DIR/scores_by_exercise.csv``; ``DIR/grading_state.json``
+remembers what was graded. Problems (not a notebook, unreadable, unknown
+chapter, damaged cells, cells that raised, time-outs) are reported per student,
+one line each, in ``DIR/grading_report.txt`` and grading goes on for the
+others. The exit status is 0 when every submission was graded without a
+problem, 1 otherwise.
 """
 
 from __future__ import annotations
