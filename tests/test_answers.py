@@ -134,3 +134,14 @@ def test_reports_and_decode_refuse_bad_arguments():
     with pytest.raises(ValueError, match="workers"):
         grading.grade_folder(ROOT, ROOT / "nothing", workers=0)
     assert json.loads(json.dumps(grading.parse_deadline("2026-03-01T23:59").isoformat())).endswith("+00:00")
+
+
+def test_feedback_keeps_text_and_images_only_from_the_sandbox():
+    assert grading._safe_output({"output_type": "display_data", "data": {"text/html": "<script>x()</script>"}}) is None
+    kept = grading._safe_output({"output_type": "execute_result", "data": {"text/plain": "1", "text/html": "<b>"},
+                                 "metadata": {"x": 1}, "execution_count": 3})
+    assert kept == {"output_type": "execute_result", "data": {"text/plain": "1"}, "metadata": {},
+                    "execution_count": None}
+    assert grading._safe_output({"output_type": "stream", "name": "evil", "text": "a" * 50_000})["text"] == "a" * 20_000
+    assert grading._safe_output("not an output") is None
+    assert grading._safe_output({"output_type": "error", "ename": "E", "traceback": "not a list"})["traceback"] == []

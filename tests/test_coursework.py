@@ -434,6 +434,17 @@ def test_without_a_sandbox_grading_runs_and_warns_and_keeps_exchange_times(tiny_
     assert rows["fallback"]["submitted_at"] == "2026-01-02T10:00:00+00:00" and rows["fallback"]["late"] == "yes"
 
 
+def test_a_symbolic_link_to_the_answers_is_not_graded(tiny_course, tmp_path):
+    (tmp_path / "links" / "linker").mkdir(parents=True)
+    (tmp_path / "links" / "linker" / "tiny.ipynb").symlink_to(tiny_course / "source" / "tiny" / "tiny.ipynb")
+    (tmp_path / "links" / "folder").symlink_to(tiny_course / "source" / "tiny")
+    found, report = coursework.grade(tmp_path / "links", course=tiny_course)
+    problems = {s.student: " ".join(s.problems) for s in found}
+    assert "symbolic link" in problems["linker"]
+    assert "folder" not in problems  # a linked folder is not searched at all
+    assert not {"linker", "folder"} & {row["student"] for row in csv.DictReader(open(tiny_course / "scores.csv"))}
+
+
 def test_grade_refuses_a_course_that_was_not_assigned(tmp_path):
     (tmp_path / "subs").mkdir()
     with pytest.raises(ValueError, match="assign"):

@@ -326,13 +326,38 @@ def _feedback_notebook(released, executed: list, where: dict[str, int], outcome:
         copied = nbformat.v4.new_code_cell(cell.source)
         outputs = done.get("outputs") if isinstance(done.get("outputs"), list) else []
         try:
-            copied.outputs = [nbformat.from_dict(output) for output in outputs if isinstance(output, dict)]
+            copied.outputs = [nbformat.from_dict(output) for output in map(_safe_output, outputs) if output]
             nbformat.validate(nbformat.v4.new_notebook(cells=[copied]))
         except Exception:  # malformed outputs from the sandbox are dropped
             copied.outputs = []
         cells.append(copied)
     notebook = nbformat.v4.new_notebook(cells=cells, metadata=dict(released.metadata))
     return notebook
+
+
+def _safe_output(output) -> dict | None:
+    """An output of the sandbox (untrusted) as the feedback may show it: text and PNG only, no HTML or script."""
+    if not isinstance(output, dict):
+        return None
+    kind = output.get("output_type")
+    if kind == "stream" and isinstance(output.get("text"), str):
+        return {"output_type": "stream", "name": "stdout" if output.get("name") != "stderr" else "stderr",
+                "text": output["text"][:20_000]}
+    if kind == "error":
+        return {"output_type": "error", "ename": str(output.get("ename", "Error"))[:100],
+                "evalue": str(output.get("evalue", ""))[:2000],
+                "traceback": [str(line)[:2000] for line in output.get("traceback", [])[-30:]]
+                if isinstance(output.get("traceback"), list) else []}
+    if kind in ("display_data", "execute_result") and isinstance(output.get("data"), dict):
+        data = {key: value for key, value in output["data"].items()
+                if key in ("text/plain", "image/png") and isinstance(value, str) and len(value) <= 2_000_000}
+        if not data:
+            return None
+        made = {"output_type": kind, "data": data, "metadata": {}}
+        if kind == "execute_result":
+            made["execution_count"] = None
+        return made
+    return None
 
 
 def _load_state(course: Path) -> dict:
@@ -359,6 +384,16 @@ def _write_tables(course: Path, state: dict) -> None:
     for name, table in (("scores.csv", rows), ("scores_by_exercise.csv", by_exercise)):
         with open(course / name, "w", newline="") as handle:
             csv.writer(handle).writerows(table)
+
+
+def _linked(path: Path, folder: Path) -> bool:
+    """Whether ``path`` or a folder between it and ``folder`` is a symbolic link."""
+    here = path
+    while here != folder and here != here.parent:
+        if here.is_symlink():
+            return True
+        here = here.parent
+    return False
 
 
 def _identify(notebook, submission, ids: dict[str, list[str]]) -> bool:
@@ -464,6 +499,10 @@ def grade_folder(submissions: Path, course: Path, deadline: str | None = None, w
         submission.outcome = None
         if submission.path.suffix != ".ipynb":
             submission.problems.append(f"{submission.path.name}: not a notebook (.ipynb), not graded")
+            continue
+        if _linked(submission.path, submissions):
+            # on a shared exchange a student could link the teacher's source notebook in as their own
+            submission.problems.append(f"{submission.path.name}: a symbolic link (or inside one), not graded")
             continue
         try:
             notebook, problems = read_submission(submission.path)

@@ -65,7 +65,7 @@ class Limits:
     cell_seconds: float = 300.0  # one cell (then the kernel is interrupted and the next cell runs)
     cpu_seconds: int = 900  # per process
     memory_bytes: int = 4 * 1024 ** 3  # address space per process
-    file_bytes: int = 256 * 1024 ** 2  # largest file a process may write (the result too)
+    file_bytes: int = 64 * 1024 ** 2  # largest file a process may write (the runner's report too)
     tmp_bytes: int = 512 * 1024 ** 2  # the tmpfs /tmp
     processes: int = 512  # processes and threads of the user nobody (root grader only)
 
