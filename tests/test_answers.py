@@ -145,3 +145,41 @@ def test_feedback_keeps_text_and_images_only_from_the_sandbox():
     assert grading._safe_output({"output_type": "stream", "name": "evil", "text": "a" * 50_000})["text"] == "a" * 20_000
     assert grading._safe_output("not an output") is None
     assert grading._safe_output({"output_type": "error", "ename": "E", "traceback": "not a list"})["traceback"] == []
+
+
+def test_the_checker_binds_the_values_and_judges_each_test_alone(tmp_path):
+    """The checker notebook's cells, run here with exec in one namespace as its fresh kernel would run them."""
+    import nbformat
+
+    source = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import math\nx = 'the chapter also has an x'"),
+        nbformat.v4.new_code_cell("x = 4.0", metadata={"nbgrader": {"grade_id": "one-answer", "solution": True}}),
+        nbformat.v4.new_code_cell("assert x == math.sqrt(16), 'x is not the root'",
+                                  metadata={"nbgrader": {"grade_id": "one-tests", "grade": True, "points": 1}}),
+        nbformat.v4.new_code_cell("y = 2", metadata={"nbgrader": {"grade_id": "two-answer", "solution": True}}),
+        nbformat.v4.new_code_cell("while y == 2:\n    pass",
+                                  metadata={"nbgrader": {"grade_id": "two-tests", "grade": True, "points": 1}}),
+    ])
+    found = answers.exercises(source)
+    assert [e.names for e in found] == [["x"], ["y"]]
+    report = lambda test, values: {"exercise": test, "values": {  # noqa: E731
+        name: {"t": "float", "v": repr(float(value))} for name, value in values.items()}}
+    submitted = {"right/c": {"one-tests": report("one-tests", {"x": 4}), "two-tests": report("two-tests", {"y": 3})},
+                 "wrong/c": {"one-tests": report("one-tests", {"x": 5}), "two-tests": report("two-tests", {"y": 2})},
+                 "blank/c": {}}
+    (tmp_path / "answers.json").write_text(json.dumps(submitted))
+    notebook = answers.checker_notebook(source, found, str(tmp_path / "answers.json"), str(ROOT / "tools"), seconds=1)
+    space, out = {}, io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for cell in notebook.cells:
+            exec(cell.source, space)  # noqa: S102
+    [line] = [line for line in out.getvalue().splitlines() if line.startswith(answers.CHECK_MARKER)]
+    results = json.loads(line[len(answers.CHECK_MARKER):])
+    assert results["right/c"] == {"one-tests": {"passed": True, "message": ""},
+                                  "two-tests": {"passed": True, "message": ""}}
+    assert results["wrong/c"]["one-tests"] == {"passed": False, "message": "x is not the root"}
+    assert results["wrong/c"]["two-tests"] == {"passed": False,
+                                               "message": "TimeoutError: the check of this answer took longer than 1.0 s"}
+    # no report at all: the exercise fails, whatever the chapter's own x is
+    assert results["blank/c"]["one-tests"]["passed"] is False
+    assert "no answer reported" in results["blank/c"]["one-tests"]["message"]

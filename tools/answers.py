@@ -376,8 +376,8 @@ def decode(report: dict, names: list[str]) -> tuple[dict, dict]:
 CHECK_MARKER = "@@collapse-grading-results@@"
 
 _CHECK = r'''
-def __collapse_grading_check(answers_path, tools, marker):
-    import json, sys, traceback
+def __collapse_grading_check(answers_path, tools, marker, seconds):
+    import json, signal, sys
     sys.path.insert(0, tools)
     import answers as grading_answers
     sys.path.remove(tools)
@@ -397,8 +397,14 @@ def __collapse_grading_check(answers_path, tools, marker):
             for name in names:
                 space.pop(name, None)
             space.update(values)
+            def stop(signum, frame):
+                raise TimeoutError(f"the check of this answer took longer than {seconds} s")
+
+            previous = signal.signal(signal.SIGALRM, stop)
+            signal.setitimer(signal.ITIMER_REAL, seconds)
             try:
                 exec(compile(source, "<test " + test_id + ">", "exec"), space)
+                signal.setitimer(signal.ITIMER_REAL, 0)
             except AssertionError as error:
                 message = str(error).strip().splitlines()
                 mine[test_id] = {"passed": False, "message": message[0][:300] if message else "a hidden check failed"}
@@ -407,15 +413,18 @@ def __collapse_grading_check(answers_path, tools, marker):
                 mine[test_id] = {"passed": False, "message": text}
             else:
                 mine[test_id] = {"passed": True, "message": ""}
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
         results[key] = mine
-    print(marker + json.dumps(results))
+    print("\n" + marker + json.dumps(results))
 
 
-__collapse_grading_check(%(answers_path)r, %(tools)r, %(marker)r)
+__collapse_grading_check(%(answers_path)r, %(tools)r, %(marker)r, %(seconds)r)
 '''
 
 
-def checker_notebook(source, found: list[Exercise], answers_path: str, tools: str):
+def checker_notebook(source, found: list[Exercise], answers_path: str, tools: str, seconds: float = 60.0):
     """The trusted notebook that grades every submission of one chapter in a fresh kernel.
 
     ``source`` is the teacher's source notebook: its cells run except the answer
@@ -423,6 +432,8 @@ def checker_notebook(source, found: list[Exercise], answers_path: str, tools: st
     shallow copy), and the last cell runs each test cell, visible and hidden
     tests, in that namespace with the student's decoded answer values bound.
     ``answers_path`` is the JSON file {submission key: {test id: report}}.
+    One test cell may run ``seconds`` on one submission's answers (a huge
+    sympy answer could make ``simplify`` run for ever); then it fails.
     """
     import nbformat
 
@@ -441,6 +452,6 @@ def checker_notebook(source, found: list[Exercise], answers_path: str, tools: st
         cells.append(nbformat.v4.new_code_cell(cell.source))
     cells.append(nbformat.v4.new_code_cell(_CHECK % {
         "exercises": [(e.test_id, e.names, e.test_source) for e in found],
-        "answers_path": answers_path, "tools": tools, "marker": CHECK_MARKER}))
+        "answers_path": answers_path, "tools": tools, "marker": CHECK_MARKER, "seconds": float(seconds)}))
     notebook = nbformat.v4.new_notebook(cells=cells, metadata=dict(source.metadata))
     return notebook

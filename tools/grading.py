@@ -554,7 +554,13 @@ def grade_folder(submissions: Path, course: Path, deadline: str | None = None, w
         if not mine:
             continue
         submitted = {f"{o.student}/{o.chapter}": o.reports for _, o, _, _, _ in mine}
-        checked = check(sources[chapter], found_exercises[chapter], submitted, limits, force_unsandboxed)
+        try:
+            checked = check(sources[chapter], found_exercises[chapter], submitted, limits, force_unsandboxed)
+        except RuntimeError as error:
+            # the teacher's side failed: nobody of this chapter is scored, and the next run retries them
+            for submission, *_ in mine:
+                submission.problems.append(f"{chapter}: not graded: {' '.join(str(error).split())[:300]}")
+            continue
         for submission, outcome, notebook, run, where in mine:
             results_of = checked.get(f"{outcome.student}/{outcome.chapter}", {})
             for exercise in found_exercises[chapter]:
