@@ -159,7 +159,7 @@ def bwrap_command(inner: list[str], binds: dict[str, str], limits: Limits, root:
 
 
 def available() -> tuple[bool, str]:
-    """(whether bwrap can sandbox here, a sentence saying why not)."""
+    """(whether bwrap can sandbox here, a sentence saying why not; empty when it can)."""
     global _AVAILABLE
     if _AVAILABLE is None:
         if _bwrap() is None:
@@ -170,7 +170,7 @@ def available() -> tuple[bool, str]:
             command = bwrap_command([sys.executable, "-c", "pass"], {}, Limits())
             try:
                 probe = subprocess.run(command, capture_output=True, text=True, timeout=60)
-                _AVAILABLE = (probe.returncode == 0,
+                _AVAILABLE = (probe.returncode == 0, "" if probe.returncode == 0 else
                               f"bwrap cannot create its namespaces here: {probe.stderr.strip()[:200]}")
             except (OSError, subprocess.TimeoutExpired) as error:
                 _AVAILABLE = (False, f"bwrap failed to start: {error}")
