@@ -183,3 +183,12 @@ def test_the_checker_binds_the_values_and_judges_each_test_alone(tmp_path):
     # no report at all: the exercise fails, whatever the chapter's own x is
     assert results["blank/c"]["one-tests"]["passed"] is False
     assert "no answer reported" in results["blank/c"]["one-tests"]["message"]
+
+
+def test_without_bwrap_the_sandbox_says_why(monkeypatch):
+    monkeypatch.setattr(grading_sandbox, "_AVAILABLE", None)
+    monkeypatch.setattr(grading_sandbox.shutil, "which", lambda name: None)
+    usable, why = grading_sandbox.available()
+    assert not usable and "apt-get install bubblewrap" in why
+    with pytest.raises(ValueError, match="not installed"):
+        grading_sandbox.bwrap_command(["true"], {}, grading_sandbox.Limits())

@@ -109,7 +109,7 @@ def prepare(notebook, exercises: list[answers.Exercise]) -> tuple[object, dict[s
             continue
         if (isinstance(meta, dict) and meta.get("grade") and grade_id not in answers_at) or grade_id in tests:
             if grade_id not in tests:
-                dropped.append(str(grade_id))
+                dropped.append(repr(str(grade_id)[:40]))
             continue  # test cells never run in the student's kernel: the checker runs the teacher's
         source = cell.get("source", "")
         cells.append(nbformat.v4.new_code_cell(source if isinstance(source, str) else "".join(source)))
@@ -581,6 +581,8 @@ def grade_folder(submissions: Path, course: Path, deadline: str | None = None, w
                      "problems": [line for line in submission.problems]}
             state[f"{outcome.student}/{chapter}"] = entry
     elapsed = time.monotonic() - started
+    for submission in found:  # file names and grade ids come from students: one line each, bounded
+        submission.problems = [" ".join(str(line).split())[:600] for line in submission.problems]
     (course / STATE).write_text(json.dumps(state, indent=1, sort_keys=True))
     _write_tables(course, state)
     report = course / "grading_report.txt"
