@@ -8,6 +8,7 @@ report is decoded back; the decoder is fed malformed and hostile reports.
 import contextlib
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -192,3 +193,18 @@ def test_without_bwrap_the_sandbox_says_why(monkeypatch):
     assert not usable and "apt-get install bubblewrap" in why
     with pytest.raises(ValueError, match="not installed"):
         grading_sandbox.bwrap_command(["true"], {}, grading_sandbox.Limits())
+
+
+def test_files_mounted_under_tmp_stay_visible_in_the_sandbox(tmp_path):
+    """In CI the virtual environment lives under /tmp: the sandbox's own /tmp must not hide it."""
+    import subprocess
+
+    if not grading_sandbox.available()[0]:
+        (pytest.fail if os.environ.get("COLLAPSE_REQUIRE_SANDBOX") else pytest.skip)(grading_sandbox.available()[1])
+    (tmp_path / "seen.txt").write_text("visible\n")
+    (tmp_path / "seen.txt").chmod(0o644)
+    command = grading_sandbox.bwrap_command(["cat", "/tmp/deep/er/seen.txt"], {
+        str(tmp_path / "seen.txt"): "/tmp/deep/er/seen.txt"}, grading_sandbox.Limits())
+    assert subprocess.run(command, capture_output=True, text=True, timeout=60).stdout == "visible\n"
+    outside = grading_sandbox.bwrap_command(["ls", str(tmp_path)], {}, grading_sandbox.Limits())
+    assert subprocess.run(outside, capture_output=True, text=True, timeout=60).returncode != 0  # the real /tmp is not there

@@ -140,11 +140,13 @@ def bwrap_command(inner: list[str], binds: dict[str, str], limits: Limits, root:
     # make them plain readable directories first, so that nobody can reach what is mounted
     parents = sorted({str(parent) for inside in mounts[2::3] for parent in Path(inside).parents
                       if str(parent) != "/"}, key=lambda p: p.count("/"))
+    # the tmpfs /tmp first: a virtual environment under /tmp (as in CI) is then mounted on top of it, not hidden
+    args += _system_binds()
+    args += ["--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev"]
     for parent in parents:
-        args += ["--perms", "0755", "--dir", parent]
-    args += _system_binds() + mounts
-    args += ["--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
-             "--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp", "--clearenv"]
+        if parent != "/tmp":
+            args += ["--perms", "0755", "--dir", parent]
+    args += mounts + ["--chdir", "/tmp", "--clearenv"]
     environment = {"HOME": "/tmp", "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "PYTHONPATH": BOOK,
                    "LANG": "C.UTF-8", "MPLCONFIGDIR": "/tmp/.matplotlib", "OPENBLAS_NUM_THREADS": "1",
                    "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1",
