@@ -5,7 +5,7 @@ Usage (from the repository root; ``python3 tools/book.py assign|grade ...`` runs
 this inside the book's environment)::
 
     coursework.py assign [CHAPTER ...] [--course DIR]
-    coursework.py grade SUBMISSIONS [--course DIR]
+    coursework.py grade SUBMISSIONS [--course DIR] [--deadline ISO-TIME] [--workers N] [--regrade]
 
 ``assign`` builds the nbgrader course folder (default ``coursework/``)::
 
@@ -37,22 +37,25 @@ mix, searched recursively):
   (the newest timestamp of each student and chapter is graded).
 
 A notebook named after no chapter is identified by its nbgrader cell ids
-when they match exactly one chapter. Each submission is copied to
-``DIR/submitted/<student>/<chapter>/``, autograded (``DIR/autograded/``), scored
-in the gradebook, and given feedback HTML (``DIR/feedback/<student>/<chapter>/``).
-The scores go to ``DIR/scores.csv`` (one row per student and chapter) and
-``DIR/scores_by_exercise.csv``; problems (not a notebook, unreadable,
-unknown chapter, deleted test cells, cells that raised) are reported per
-student in ``DIR/grading_report.txt`` and grading goes on for the others. The
-exit status is 0 when every submission was graded without a problem, 1
-otherwise.
+when they match exactly one chapter. Grading (tools/grading.py) runs each new
+or changed submission in a bubblewrap sandbox (tools/grading_sandbox.py),
+reads the values of its answers as plain data (tools/answers.py) and runs the
+teacher's tests on them in a separate process; it records the scores in
+nbgrader's gradebook, copies each submission to ``DIR/submitted/<student>/<chapter>/``,
+writes the notebook as graded to ``DIR/autograded/`` and feedback HTML to
+``DIR/feedback/<student>/<chapter>/``. The scores of the whole class go to
+``DIR/scores.csv`` (one row per student and chapter, with the submission time
+and a late flag) and ``DIR/scores_by_exercise.csv``; ``DIR/grading_state.json``
+remembers what was graded. Problems (not a notebook, unreadable, unknown
+chapter, damaged cells, cells that raised, time-outs) are reported per student,
+one line each, in ``DIR/grading_report.txt`` and grading goes on for the
+others. The exit status is 0 when every submission was graded without a
+problem, 1 otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime as dt
 import os
 import re
 import shutil
@@ -523,149 +526,22 @@ def find_submissions(folder: Path, chapters: list[str]) -> list[Submission]:
     return [s for s in found if not s.stamp or s.path.suffix != ".ipynb" or newest[(s.student, s.chapter)] is s]
 
 
-def _check_notebook(submission: Submission, ids: dict[str, list[str]]):
-    """Read the submission; identify a renamed one by its cells; note missing cells. The notebook or None."""
-    import nbformat
+def grade(submissions: Path, course: Path = COURSE, deadline: str | None = None, workers: int = 2,
+          regrade: bool = False, **options) -> tuple[list[Submission], Path]:
+    """Grade the new or changed submissions under ``submissions``; return them (with problems) and the report path.
 
-    if submission.path.suffix != ".ipynb":
-        submission.problems.append(f"{submission.path.name}: not a notebook (.ipynb), not graded")
-        return None
-    try:
-        notebook = nbformat.read(submission.path, as_version=4)
-    except Exception as error:  # nbformat raises several kinds for a broken file
-        submission.problems.append(f"{submission.path.name}: not a readable notebook ({type(error).__name__}: "
-                                   f"{str(error).splitlines()[0][:120]}), not graded")
-        return None
-    present = set(nbgrader_ids(notebook))
-    if submission.chapter is None:
-        matches = [name for name, wanted in ids.items() if present and present <= set(wanted)]
-        best = max(ids, key=lambda name: len(present & set(ids[name]))) if present else None
-        if len(matches) == 1 or (best and len(present & set(ids[best])) > 0 and not matches):
-            submission.chapter = matches[0] if len(matches) == 1 else best
-            submission.problems.append(f"{submission.path.name}: not named after a chapter; identified as "
-                                       f"{submission.chapter} by its exercise cells (graded as {submission.chapter})")
-        else:
-            submission.problems.append(f"{submission.path.name}: not named after a chapter ({', '.join(ids)}) "
-                                       "and its cells match none, not graded")
-            return None
-    missing = [grade_id for grade_id in ids[submission.chapter] if grade_id not in present]
-    if missing:
-        submission.problems.append(f"{submission.chapter}: cells deleted or their metadata lost: {', '.join(missing)} "
-                                   "(they score 0; the student can copy them back from the released notebook)")
-    return notebook
+    The work is done by tools/grading.py: student code runs in a sandbox
+    (tools/grading_sandbox.py) and only reports its answer values, which the
+    teacher's tests judge in a separate process (tools/answers.py).
+    ``deadline`` (ISO 8601, UTC unless it says otherwise) flags late work;
+    ``workers`` notebooks run at once; ``regrade`` grades unchanged
+    submissions again; ``options`` go to grading.grade_folder.
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import grading
 
-
-def _errors(notebook_path: Path) -> list[str]:
-    """The cells of the autograded notebook that raised, as 'cell N (grade id): ErrorName'."""
-    import nbformat
-
-    notebook = nbformat.read(notebook_path, as_version=4)
-    errors = []
-    for index, cell in enumerate(notebook.cells):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-                where = f"cell {index + 1}" + (f" ({grade_id})" if grade_id else "")
-                errors.append((where, output.get("ename", "Error"), bool(grade_id)))
-    return errors
-
-
-def grade(submissions: Path, course: Path = COURSE) -> tuple[list[Submission], Path]:
-    """Autograde every submission under ``submissions``; return them (with problems) and the report path."""
-    import warnings
-
-    import nbformat
-    from nbgrader.api import Gradebook
-
-    # nbgrader's own gradebook code triggers SQLAlchemy session warnings that mean nothing to a teacher
-    warnings.filterwarnings("ignore", message="Object of type <Submitted")
-    # glue(..., display=False) leaves outputs that HTML cannot show; the feedback rightly omits them
-    warnings.filterwarnings("ignore", message="Your element with mimetype")
-    course = Path(course).resolve()
-    submissions = Path(submissions).resolve()
-    if not submissions.is_dir():
-        raise ValueError(f"SUBMISSIONS must be a folder of handed-in notebooks, got {submissions}")
-    released = sorted(path.name for path in (course / "release").glob("*") if path.is_dir())
-    if not (course / "nbgrader_config.py").exists() or not released:
-        raise ValueError(f"{course} has no released assignment: run `python3 tools/book.py assign` first")
-    ids = {name: nbgrader_ids(nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4))
-           for name in released}
-    grader = api(course)
-    found = find_submissions(submissions, released)
-    if not found:
-        raise ValueError(f"no file found under {submissions}")
-    graded: set[tuple[str, str]] = set()
-    for submission in found:
-        notebook = _check_notebook(submission, ids)
-        if notebook is None:
-            continue
-        key = (submission.student, submission.chapter)
-        if key in graded:
-            submission.problems.append(f"{submission.path.name}: a second notebook for {submission.chapter}; "
-                                       "only the first one found was graded")
-            continue
-        graded.add(key)
-        target = course / "submitted" / submission.student / submission.chapter
-        if target.exists():
-            shutil.rmtree(target)
-        target.mkdir(parents=True)
-        nbformat.write(notebook, target / f"{submission.chapter}.ipynb")
-        (target / "timestamp.txt").write_text(dt.datetime.now(dt.timezone.utc).isoformat() + "\n")
-        result = grader.autograde(submission.chapter, submission.student, force=True, create=True)
-        if not result["success"]:
-            submission.problems.append(f"{submission.chapter}: autograding failed:\n{_log_tail(result)}")
-            continue
-        autograded = course / "autograded" / submission.student / submission.chapter / f"{submission.chapter}.ipynb"
-        errors = _errors(autograded)
-        outside = [f"{where}: {name}" for where, name, in_exercise in errors if not in_exercise]
-        if outside:
-            submission.problems.append(f"{submission.chapter}: {len(outside)} cell(s) outside the exercises raised "
-                                       f"(later cells may have failed because of them): {'; '.join(outside[:5])}")
-        result = grader.generate_feedback(submission.chapter, submission.student, force=True)
-        if not result["success"]:
-            submission.problems.append(f"{submission.chapter}: no feedback written:\n{_log_tail(result)}")
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as book:
-        rows, by_exercise = _scores(book, sorted(graded))
-    for name, table in (("scores.csv", rows), ("scores_by_exercise.csv", by_exercise)):
-        with open(course / name, "w", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerows(table)
-    report = course / "grading_report.txt"
-    report.write_text(_report(found, rows, course))
-    return found, report
-
-
-def _scores(book, graded: list[tuple[str, str]]) -> tuple[list[list], list[list]]:
-    rows = [["student", "chapter", "score", "max_score"]]
-    by_exercise = [["student", "chapter", "exercise", "score", "max_score"]]
-    for student, chapter in graded:
-        try:
-            submission = book.find_submission(chapter, student)
-        except Exception:  # nbgrader's MissingEntry: autograding failed before scoring
-            continue
-        rows.append([student, chapter, f"{submission.score:g}", f"{submission.max_score:g}"])
-        for notebook in submission.notebooks:
-            for grade in sorted(notebook.grades, key=lambda g: g.name):
-                by_exercise.append([student, chapter, grade.name, f"{grade.score:g}", f"{grade.max_score:g}"])
-    return rows, by_exercise
-
-
-def _report(found: list[Submission], rows: list[list], course: Path) -> str:
-    scores = {(row[0], row[1]): f"{row[2]} / {row[3]}" for row in rows[1:]}
-    lines = [f"Grading report, {dt.datetime.now().isoformat(timespec='seconds')}", ""]
-    for student in sorted({s.student for s in found}):
-        lines.append(f"{student}:")
-        mine = [s for s in found if s.student == student]
-        for chapter in sorted({s.chapter for s in mine if s.chapter and (student, s.chapter) in scores}):
-            feedback = course / "feedback" / student / chapter / f"{chapter}.html"
-            lines.append(f"  {chapter}: {scores[(student, chapter)]} points"
-                         + (f", feedback {feedback.relative_to(course)}" if feedback.exists() else ""))
-        for submission in mine:
-            lines += [f"  problem: {line}" if i == 0 else f"    {line}"
-                      for problem in submission.problems for i, line in enumerate(problem.splitlines())]
-    lines += ["", f"scores: {course / 'scores.csv'} (by exercise: {course / 'scores_by_exercise.csv'})",
-              f"gradebook: {course / 'gradebook.db'}"]
-    return "\n".join(lines) + "\n"
+    return grading.grade_folder(submissions, course, deadline=deadline, workers=workers, regrade=regrade,
+                                **options)
 
 
 def main(argv: list[str]) -> int:
@@ -675,6 +551,9 @@ def main(argv: list[str]) -> int:
     assigning.add_argument("chapters", nargs="*", help="chapter names (default: every chapter with exercises)")
     grading = commands.add_parser("grade", help="autograde a folder of submissions")
     grading.add_argument("submissions", type=Path)
+    grading.add_argument("--deadline", help="flag work submitted after this time (ISO 8601, UTC by default)")
+    grading.add_argument("--workers", type=int, default=2, help="notebooks run at once (default 2)")
+    grading.add_argument("--regrade", action="store_true", help="grade unchanged submissions again")
     for sub in (assigning, grading):
         sub.add_argument("--course", type=Path, default=COURSE, help=f"the course folder (default {COURSE})")
     args = parser.parse_args(argv)
@@ -685,7 +564,8 @@ def main(argv: list[str]) -> int:
                   f"released: {', '.join(sorted(p.name for p in (Path(args.course) / 'release').iterdir()))}\n"
                   f"to hand out: {archive}")
             return 0
-        found, report = grade(args.submissions, args.course)
+        found, report = grade(args.submissions, args.course, deadline=args.deadline, workers=args.workers,
+                              regrade=args.regrade)
     except (ValueError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
