@@ -60,12 +60,16 @@ def counts(violations: list[dict]) -> dict[str, int]:
     return result
 
 
-def test_axe_finds_no_critical_or_serious_violation_on_any_page(site, browser):  # noqa: F811
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_critical_or_serious_violation_on_any_page(site, browser, scheme):  # noqa: F811
+    """Both colour modes: the theme follows the reader's system setting ("auto")."""
     base, html = site
     script = axe_script()
     table, problems = [], []
     for name in pages(html):
         page, _ = open_page(browser, base, name)
+        page.emulate_media(color_scheme=scheme)
+        page.wait_for_function("scheme => document.documentElement.dataset.theme === scheme", arg=scheme)
         violations = axe_violations(page, script)
         page.close()
         number = counts(violations)
@@ -77,7 +81,7 @@ def test_axe_finds_no_critical_or_serious_violation_on_any_page(site, browser): 
                     problems.append(f"{name}: {violation['id']} ({violation['impact']}: {violation['help']}) "
                                     f"at {node['target']}: {node['html']} -- {node['summary']}")
     header = f"{'page':34s} " + " ".join(f"{impact[:3]:>3s}" for impact in IMPACTS) + "  rules (elements)"
-    print("\naxe-core " + "/".join(WCAG_TAGS) + " violations, failing elements per impact:")
+    print("\naxe-core " + "/".join(WCAG_TAGS) + f" violations, {scheme} mode, failing elements per impact:")
     print("\n".join([header, *table]))
     assert len(table) == len(pages(html)) >= 10, "axe did not run on every page"
     assert not problems, "\n".join(problems)
