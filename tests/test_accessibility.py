@@ -3,8 +3,9 @@
 axe-core (pinned in ``tools/site_assets/package-lock.json``, installed by the build's own
 ``npm ci`` into ``_build/.site_assets``; it is read from there and injected into each
 page, never published with the site) runs its WCAG 2.0/2.1 A and AA rules on every page
-of the built book. The per-page counts are printed (``pytest -s`` shows them); any
-violation of impact "critical" or "serious" fails the test.
+of the built book, in the light and the dark colour mode. The per-page counts are
+printed (``pytest -s`` shows them); any violation of impact "critical" or "serious"
+fails the test.
 
 The other tests check what axe cannot judge: that every figure's alternative text is a
 sentence written for it (not a file path), that a precomputed widget's frame names the
