@@ -435,11 +435,93 @@ def _figure_box(controls, *below):
     return ipywidgets.VBox([row, *below], layout={"max_width": "100%"})
 
 
-def _image_widget(value: bytes, image_format: str):
-    import ipywidgets
+@lru_cache(maxsize=1)
+def _described_image_class():
+    """``ipywidgets.Image`` whose ``tooltip`` (the figure's alternative text) reaches the browser.
 
+    The widget's view (ipywidgets 8 ``DOMWidgetView.updateTooltip``) writes the tooltip
+    into the image's ``title`` only when the model's ``description`` is empty, and an
+    ``Image`` has no ``description`` at all (the view then throws); this class syncs an
+    empty one. In the static site ``_static/widget_access.js`` moves the title into the
+    image's ``alt``; in a kernel the title is the image's accessible name.
+    """
+    import ipywidgets
+    import traitlets
+
+    class DescribedImage(ipywidgets.Image):
+        description = traitlets.Unicode("").tag(sync=True)
+
+    return DescribedImage
+
+
+def _image_widget(value: bytes, image_format: str, alt: str = ""):
     # width 100% of the page column, height from the aspect ratio: readable on a phone too
-    return ipywidgets.Image(value=value, format=image_format, layout={"width": "100%", "height": "auto"})
+    return _described_image_class()(value=value, format=image_format, tooltip=alt or None,
+                                    layout={"width": "100%", "height": "auto"})
+
+
+_TEX_WORDS = (  # (regular expression, replacement) on a label's TeX, in this order
+    (r"\\mathbb\{E\}", "E"), (r"\\operatorname\{(\w+)\}", r"\1"), (r"\\mathcal\{(\w+)\}", r"\1"),
+    (r"\\mathrm\{(\w+)\}", r"\1"), (r"\\bar\{?(\\?\w+)\}?", r"mean \1"), (r"\\hat\{?(\\?\w+)\}?", r"\1 hat"),
+    (r"\\frac\{(.+?)\}\{(.+?)\}", r"\1/\2"), (r"\\infty", "∞"), (r"\\sum", " sum "), (r"\\[,;!]", " "),
+    (r"\\left|\\right", ""), (r"\\\|", "‖"),
+)
+_GREEK = {name: chr(code) for name, code in (
+    ("alpha", 0x3b1), ("beta", 0x3b2), ("gamma", 0x3b3), ("delta", 0x3b4), ("epsilon", 0x3b5), ("varepsilon", 0x3b5),
+    ("lambda", 0x3bb), ("mu", 0x3bc), ("pi", 0x3c0), ("rho", 0x3c1), ("sigma", 0x3c3), ("tau", 0x3c4),
+    ("Sigma", 0x3a3), ("theta", 0x3b8), ("nu", 0x3bd), ("chi", 0x3c7))}
+
+
+def plain_text(label: str) -> str:
+    """A matplotlib label as plain words for an alternative text: ``$\\sigma_n^2$`` -> ``σ_n^2``."""
+    import re
+
+    text = str(label).replace("\n", " ")
+    if "$" not in text:
+        return " ".join(text.split())
+    for pattern, replacement in _TEX_WORDS:
+        text = re.sub(pattern, replacement, text)
+    text = re.sub(r"\\([A-Za-z]+)", lambda match: _GREEK.get(match.group(1), match.group(1)), text)
+    text = text.replace("$", "").replace("{", "").replace("}", "")
+    return " ".join(text.split())
+
+
+def describe_figure(figure) -> str:
+    """What a drawn widget figure shows, in words: its title, and each panel's title, axes and curves.
+
+    The base of a precomputed frame's alternative text (:func:`frame_alt`); read from the
+    figure itself, so it follows whatever the chapter's ``draw`` function puts in.
+    """
+    panels = [axes for axes in figure.axes if axes.get_visible() and (axes.lines or axes.collections
+                                                                       or axes.patches or axes.images)]
+    parts = []
+    suptitle = getattr(figure, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text():
+        parts.append(plain_text(suptitle.get_text()).rstrip(".") + ".")
+    parts.append(f"A plot in {len(panels)} panel{'s' if len(panels) != 1 else ''}." if len(panels) != 1 else "A plot.")
+    positions = (["Left", "Right"] if len(panels) == 2 else ["Left", "Middle", "Right"] if len(panels) == 3
+                 else [f"Panel {number}" for number in range(1, len(panels) + 1)])
+    for position, axes in zip(positions, panels):
+        title = plain_text(axes.get_title() or axes.get_title("left") or axes.get_title("right"))
+        x, y = plain_text(axes.get_xlabel()), plain_text(axes.get_ylabel())
+        sentence = position if len(panels) > 1 else "It"
+        sentence += f", {title}," if title else ""
+        sentence += f" shows {y or 'a value'} against {x or 'a variable'}" if (x or y) else " shows a plot"
+        labels = [plain_text(label) for label in axes.get_legend_handles_labels()[1] if not label.startswith("_")]
+        if labels:
+            sentence += "; curves: " + ", ".join(labels[:8]) + (" and more" if len(labels) > 8 else "")
+        parts.append(sentence + ".")
+    return " ".join(parts)
+
+
+def frame_alt(figure, settings: dict) -> str:
+    """The alternative text of one precomputed frame: the slider values it shows, then the figure.
+
+    ``settings`` maps each slider's visible label to the label of its value, so the
+    text names exactly what the sliders show (``M = 20, generations = 200``).
+    """
+    values = ", ".join(f"{label} = {value}" for label, value in settings.items())
+    return f"Widget figure for {values}. {describe_figure(figure)}"
 
 
 def cached_compute(compute: Callable, maxsize: int = COMPUTE_CACHE) -> Callable:
@@ -479,10 +561,15 @@ def interactive_figure(compute: Callable, draw: Callable, controls: dict, figsiz
     def current_png() -> bytes:
         return render_live(compute, draw, figure, **{name: control.value for name, control in controls.items()})
 
-    image = _image_widget(current_png(), "png")
+    def current_alt() -> str:
+        return frame_alt(figure, {control.description or name: _value_label(control.value)
+                                  for name, control in controls.items()})
+
+    image = _image_widget(current_png(), "png", current_alt())
 
     def update(_change=None):
         image.value = current_png()
+        image.tooltip = current_alt()
 
     for control in controls.values():
         control.observe(update, names="value")
@@ -549,7 +636,9 @@ def precomputed_figure(compute: Callable, draw: Callable, controls: dict, grid: 
     figure = new_figure(figsize)
 
     def frame(position: str, **values):
-        image = _image_widget(render_frame(compute, draw, figure, **{**fixed, **values}), "webp")
+        data = render_frame(compute, draw, figure, **{**fixed, **values})
+        settings = {controls[name].description: _value_label(value) for name, value in values.items()}
+        image = _image_widget(data, "webp", frame_alt(figure, settings))
         image.add_class(f"collapse-frame-{position}")  # which frame it is, for the browser tests
         return image
 

@@ -89,4 +89,4 @@ def test_no_widget_of_the_book_uses_an_output_widget(monkeypatch, static):
         box = make()
         kinds = {type(widget).__name__ for widget in walk(box)}
         assert not any(isinstance(widget, ipywidgets.Output) for widget in walk(box)), (make.__name__, kinds)
-        assert "Image" in kinds
+        assert any(isinstance(widget, ipywidgets.Image) for widget in walk(box)), kinds  # (a subclass is fine)
