@@ -93,16 +93,25 @@ def reader_notebooks(request, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def lab(reader_notebooks):
-    """A JupyterLab from the slim environment on a free loopback port; yields its base URL."""
+def slim_python() -> Path:
+    """The interpreter of the slim environment (made or updated once per module)."""
     require_chromium()
-    python = slim_environment()
+    return slim_environment()
+
+
+@pytest.fixture(scope="module")
+def lab(reader_notebooks, slim_python):
+    """A JupyterLab from the slim environment on a free loopback port; yields its base URL."""
+    python = slim_python
     port = free_port()
     environment = {key: value for key, value in os.environ.items()
                    if key not in ("MPLBACKEND", "COLLAPSE_BOOK_STATIC", "JUPYTER_PATH", "JUPYTER_CONFIG_DIR")}
     environment["JUPYTER_CONFIG_DIR"] = str(reader_notebooks.parent / "config")  # none of the user's settings
+    # the slim environment's own commands first: `python -m jupyter lab` would take the first jupyter-lab on PATH
+    environment["PATH"] = os.pathsep.join([str(python.parent), environment.get("PATH", "")])
+    environment.pop("VIRTUAL_ENV", None)
     server = subprocess.Popen(
-        [python, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+        [python.with_name("jupyter-lab"), "--no-browser", f"--port={port}", "--ip=127.0.0.1",
          f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={reader_notebooks}",
          "--LabApp.expose_app_in_browser=True", "--allow-root"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment, cwd=reader_notebooks)
@@ -180,6 +189,15 @@ RUN_ALL = """async () => {
   return {seconds: (performance.now() - started) / 1000, errors};
 }"""
 
+KERNEL_PYTHON = """async () => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const future = kernel.requestExecute({code: 'import sys; print(sys.prefix)'});
+  let text = '';
+  future.onIOPub = message => { if (message.header.msg_type === 'stream') text += message.content.text; };
+  await future.done;
+  return text.trim();
+}"""
+
 MOVE_SLIDER = """async (index) => {
   const widgets = [...document.querySelectorAll('.jp-OutputArea-output')].filter(
       area => area.querySelector('.widget-slider') && area.querySelector('img'));
@@ -213,7 +231,7 @@ def notebook_chapters() -> list[str]:
 
 
 @pytest.mark.parametrize("chapter", notebook_chapters())
-def test_a_reader_notebook_reads_like_its_page_and_runs_in_jupyterlab(chapter, lab, reader_notebooks, browser):
+def test_a_reader_notebook_reads_like_its_page_and_runs_in_jupyterlab(chapter, lab, slim_python, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -230,6 +248,7 @@ def test_a_reader_notebook_reads_like_its_page_and_runs_in_jupyterlab(chapter, l
     typeset = page.locator(".jp-MarkdownOutput mjx-container").count()
     untypeset = [token for token in ("$", "\\frac", "\\mathbb") if token in text]
     run = page.evaluate(RUN_ALL)
+    kernel_python = page.evaluate(KERNEL_PYTHON)
     latencies, frozen = [], []
     for index in range(page.evaluate(COUNT_WIDGETS)):
         latency = page.evaluate(MOVE_SLIDER, index)
@@ -238,6 +257,8 @@ def test_a_reader_notebook_reads_like_its_page_and_runs_in_jupyterlab(chapter, l
     median = f"{statistics.median(latencies):.0f} ms" if latencies else "-"
     print(f"\n{chapter}: first figure {first_figure:.1f} s, Run All {run['seconds']:.1f} s, "
           f"{len(latencies)} widgets, slider to new figure: median {median} {[round(x) for x in latencies]}")
+    assert Path(kernel_python).resolve() == slim_python.parent.parent.resolve(), \
+        f"the kernel ran in {kernel_python}, not in the slim environment"
     assert not raw, f"raw MyST in the rendered notebook: {raw}"
     assert typeset and not merrors and not untypeset, (typeset, merrors, untypeset)
     assert not run["errors"], run["errors"][:5]
