@@ -235,8 +235,11 @@ MOVE_SLIDER = """async (index) => {
     observer.observe(image, {attributes: true});
     setTimeout(() => { observer.disconnect(); resolve(null); }, 15000);
   });
+  // one step up, or down when the slider already stands at its maximum
+  const atMax = handle.getAttribute('aria-valuenow') === handle.getAttribute('aria-valuemax');
+  const key = atMax ? 'ArrowLeft' : 'ArrowRight', keyCode = atMax ? 37 : 39;
   for (const type of ['keydown', 'keyup']) {
-    handle.dispatchEvent(new KeyboardEvent(type, {key: 'ArrowRight', code: 'ArrowRight', keyCode: 39, which: 39, bubbles: true}));
+    handle.dispatchEvent(new KeyboardEvent(type, {key, code: key, keyCode, which: keyCode, bubbles: true}));
   }
   return await changed;
 }"""
