@@ -36,3 +36,18 @@ def built_book(tmp_path_factory):
         capture_output=True, text=True, timeout=2400, env=environment,
     )
     return result, output / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def built_html(request) -> Path:
+    """The html folder of the whole-book build, which must have succeeded.
+
+    ``COLLAPSE_SITE_HTML=_build/html`` reads an existing build instead (for development);
+    the notebook editions are beside it, in ``../notebooks``.
+    """
+    existing = os.environ.get("COLLAPSE_SITE_HTML")
+    if existing:
+        return Path(existing).resolve()
+    result, html = request.getfixturevalue("built_book")
+    assert result.returncode == 0, "the book did not build; see test_book_builds_without_warnings"
+    return html

@@ -19,7 +19,6 @@ import html
 import importlib.util
 import sys
 import json
-import os
 import re
 import shutil
 import zipfile
@@ -147,14 +146,9 @@ def secret_lines(chapter: Path, public: str) -> list[str]:
 # ---- the assignment ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory, request):
+def course(tmp_path_factory, built_html):
     """The course of every chapter, from the student edition of the whole-book build (as a teacher's assign)."""
-    existing = os.environ.get("COLLAPSE_SITE_HTML")  # an existing build, as in the browser tests
-    if existing:
-        html = Path(existing).resolve()
-    else:
-        result, html = request.getfixturevalue("built_book")
-        assert result.returncode == 0, "the book did not build; see test_book_builds_without_warnings"
+    html = built_html
     course = tmp_path_factory.mktemp("coursework") / "course"
     coursework.assign(course=course, notebooks=html.parent / "notebooks" / "student")
     return course

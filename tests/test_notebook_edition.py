@@ -9,7 +9,6 @@ The same notebooks are opened in a live JupyterLab by test_notebooks_in_jupyterl
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -71,14 +70,8 @@ def test_binder_pins_the_python_and_the_same_versions_as_the_full_requirements()
 
 
 @pytest.fixture(scope="module")
-def built(request):
-    """The html folder of the whole-book build (``COLLAPSE_SITE_HTML=_build/html`` reads an existing one)."""
-    existing = os.environ.get("COLLAPSE_SITE_HTML")
-    if existing:
-        return Path(existing).resolve()
-    result, html = request.getfixturevalue("built_book")
-    assert result.returncode == 0, "the book did not build; see test_book_builds_without_warnings"
-    return html
+def built(built_html):
+    return built_html
 
 
 def notebook_pages() -> list[str]:

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from test_site_in_browser import LAUNCH_ARGS, require_chromium
+from test_site_in_browser import browser, require_chromium  # noqa: F401  (browser: the shared fixture)
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
@@ -78,15 +78,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def reader_notebooks(request, tmp_path_factory) -> Path:
+def reader_notebooks(built_html, tmp_path_factory) -> Path:
     """The folder of the reader notebooks, copied where JupyterLab serves them (as Binder's ``notebooks/``)."""
-    existing = os.environ.get("COLLAPSE_SITE_HTML")  # an existing build, as in test_site_in_browser.py
-    if existing:
-        source = Path(existing).resolve().parent / "notebooks" / "reader"
-    else:
-        result, html = request.getfixturevalue("built_book")
-        assert result.returncode == 0, "the book did not build; see test_book_builds_without_warnings"
-        source = html.parent / "notebooks" / "reader"
+    source = built_html.parent / "notebooks" / "reader"
     target = tmp_path_factory.mktemp("lab") / "notebooks"
     shutil.copytree(source, target)
     return target
@@ -131,16 +125,6 @@ def lab(reader_notebooks, slim_python):
         server.wait(timeout=20)
     except subprocess.TimeoutExpired:
         server.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = require_chromium()
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 WAIT_RENDERED = """async () => {

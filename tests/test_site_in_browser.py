@@ -61,17 +61,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(request):
-    """(base URL, html folder) of the built book, served on a free loopback port.
-
-    ``COLLAPSE_SITE_HTML=_build/html`` tests an existing build instead (for development).
-    """
-    existing = os.environ.get("COLLAPSE_SITE_HTML")
-    if existing:
-        html = Path(existing).resolve()
-    else:
-        result, html = request.getfixturevalue("built_book")
-        assert result.returncode == 0, "the book did not build; see test_book_builds_without_warnings"
+def site(built_html):
+    """(base URL, html folder) of the built book (conftest's ``built_html``), served on a free loopback port."""
+    html = built_html
     handler = functools.partial(QuietHandler, directory=str(html))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

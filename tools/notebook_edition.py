@@ -145,9 +145,6 @@ class Page:
         return ""
 
 
-Block = "str | Cell"
-
-
 class Translator:
     """A resolved Sphinx doctree as a list of Markdown blocks and code cells, in reading order."""
 
